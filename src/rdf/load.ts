@@ -1,0 +1,66 @@
+// Reads Turtle files into quads, resolving relative IRIs against the base; errors name file, line and column.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Parser, type Quad } from 'n3';
+
+/** A syntax error in an input file, with where it is. */
+export class DataSyntaxError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+    this.name = 'DataSyntaxError';
+  }
+}
+
+interface N3Token {
+  line?: number;
+  start?: number;
+  end?: number;
+}
+interface N3ErrorContext {
+  line?: number;
+  token?: N3Token;
+  previousToken?: N3Token;
+}
+
+/** Parses one Turtle text; `file` only names it in errors. */
+export function parseTurtle(text: string, file: string, base: string): Quad[] {
+  try {
+    return new Parser({ baseIRI: base, format: 'text/turtle' }).parse(text);
+  } catch (error) {
+    const err = error as Error & { context?: N3ErrorContext };
+    const ctx = err.context ?? {};
+    const line = ctx.line ?? ctx.token?.line ?? 1;
+    // n3 tokens carry their 0-based offset within the line; a lexer error has only the token before it.
+    const column =
+      ctx.token?.start !== undefined
+        ? ctx.token.start + 1
+        : ctx.previousToken?.end !== undefined && ctx.previousToken.line === line
+          ? ctx.previousToken.end + 1
+          : 1;
+    const reason = err.message.replace(/ on line \d+\.?$/, '');
+    throw new DataSyntaxError(file, line, column, reason);
+  }
+}
+
+export function parseTurtleFile(file: string, base: string, root = process.cwd()): Quad[] {
+  return parseTurtle(readFileSync(file, 'utf8'), path.relative(root, file) || file, base);
+}
+
+/** Every `*.ext` file below `dir`, sorted, so that loading is deterministic. */
+export function listFiles(dir: string, ext: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(ext)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -1,0 +1,71 @@
+// Validation: SHACL shapes plus the integrity queries of queries/checks/ (each must return no rows).
+import rdf from '@zazuko/env';
+import type { Quad, Store } from 'n3';
+import SHACLValidator from 'rdf-validate-shacl';
+import { select } from '../sparql/engine.ts';
+import type { QueryFile } from './queries.ts';
+
+export interface Violation {
+  /** `shacl` or `check:<name>`. */
+  source: string;
+  severity: 'violation' | 'warning' | 'info';
+  focus: string;
+  path?: string;
+  value?: string;
+  message: string;
+}
+
+export class ValidationFailed extends Error {
+  constructor(readonly violations: Violation[]) {
+    super(`validation failed with ${violations.length} violation(s):\n${violations.map(formatViolation).join('\n')}`);
+    this.name = 'ValidationFailed';
+  }
+}
+
+export function formatViolation(v: Violation): string {
+  const where = [v.focus, v.path].filter(Boolean).join(' ');
+  return `  [${v.severity}] ${v.source}: ${where}: ${v.message}${v.value ? ` (value: ${v.value})` : ''}`;
+}
+
+const SEVERITY: Record<string, Violation['severity']> = {
+  'http://www.w3.org/ns/shacl#Violation': 'violation',
+  'http://www.w3.org/ns/shacl#Warning': 'warning',
+  'http://www.w3.org/ns/shacl#Info': 'info',
+};
+
+export async function validateShacl(store: Store, shapes: readonly Quad[]): Promise<Violation[]> {
+  if (shapes.length === 0) throw new Error('no SHACL shapes loaded: validation would validate nothing');
+  const validator = new SHACLValidator(rdf.dataset(shapes as never), { factory: rdf as never });
+  const report = await validator.validate(store as never);
+  return report.results.map((r) => ({
+    source: 'shacl',
+    severity: SEVERITY[r.severity?.value ?? ''] ?? 'violation',
+    focus: r.focusNode?.value ?? '',
+    ...(r.path ? { path: r.path.value } : {}),
+    ...(r.value ? { value: r.value.value } : {}),
+    message: r.message.map((m) => m.value).join('; ') || 'SHACL constraint not met',
+  }));
+}
+
+/** Runs each check; every returned row is a violation. Rows name `?focus`, optionally `?path`, `?value`. */
+export async function runChecks(store: Store, checks: readonly QueryFile[], base: string): Promise<Violation[]> {
+  const out: Violation[] = [];
+  for (const check of checks) {
+    const rows = await select(store, check.text, { baseIRI: base, timeoutMs: 60_000 });
+    for (const row of rows) {
+      out.push({
+        source: `check:${check.name}`,
+        severity: check.severity,
+        focus: row.focus?.value ?? '',
+        ...(row.path ? { path: row.path.value } : {}),
+        ...(row.value ? { value: row.value.value } : {}),
+        message: check.title,
+      });
+    }
+  }
+  return out;
+}
+
+export async function validate(store: Store, shapes: readonly Quad[], checks: readonly QueryFile[], base: string) {
+  return [...(await validateShacl(store, shapes)), ...(await runChecks(store, checks, base))];
+}

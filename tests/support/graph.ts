@@ -1,0 +1,20 @@
+// Builds the real Graph once per test worker and hands the same immutable instance to every test file in it.
+import { type Config, makeConfig } from '../../src/config.ts';
+import { buildGraph, type Graph } from '../../src/rdf/graph.ts';
+
+const cache = new Map<string, Promise<Graph>>();
+
+/** The repository's graph under `base` (default: the canonical base). */
+export function realGraph(overrides: Parameters<typeof makeConfig>[0] = {}): Promise<Graph> {
+  const key = JSON.stringify(overrides);
+  let g = cache.get(key);
+  if (!g) {
+    g = buildGraph(makeConfig(overrides));
+    cache.set(key, g);
+  }
+  return g;
+}
+
+export function testConfig(overrides: Parameters<typeof makeConfig>[0] = {}): Config {
+  return makeConfig({ serviceAllowlist: [], ...overrides });
+}

@@ -1,0 +1,14 @@
+// Vitest configuration: tests live in tests/, benchmarks (*.bench.ts) run only with `npm run bench`.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    benchmark: { include: ['tests/**/*.bench.ts'] },
+  },
+});
