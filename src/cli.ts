@@ -216,6 +216,10 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
     run: async (args, io) => (await import('./export/site.ts')).exportCommand(args, io),
     help: 'export --out site/ [--public-base URL]   write the static site',
   },
+  wikidata: {
+    run: async (args, io) => (await import('./wikidata/cli.ts')).wikidataCommand(args, io),
+    help: 'wikidata reconcile|verify|export [options]   link to Wikidata (see README)',
+  },
 };
 
 function usage(): string {

@@ -6,7 +6,7 @@ import { select } from '../sparql/engine.ts';
 import type { QueryFile } from './queries.ts';
 
 export interface Violation {
-  /** `shacl` or `check:<name>`. */
+  /** `shacl:<NodeShape>` or `check:<name>`. */
   source: string;
   severity: 'violation' | 'warning' | 'info';
   focus: string;
@@ -33,12 +33,26 @@ const SEVERITY: Record<string, Violation['severity']> = {
   'http://www.w3.org/ns/shacl#Info': 'info',
 };
 
+const SH_PROPERTY = 'http://www.w3.org/ns/shacl#property';
+
+/** `shacl:<ShapeName>`: the named node shape a result comes from, through its property shape if need be. */
+function shapeNamer(shapes: readonly Quad[]): (shape: string | undefined) => string {
+  const parent = new Map<string, string>();
+  for (const q of shapes) if (q.predicate.value === SH_PROPERTY) parent.set(q.object.value, q.subject.value);
+  return (shape) => {
+    const named = shape === undefined ? undefined : (parent.get(shape) ?? shape);
+    const local = named?.split(/[#/]/).pop();
+    return local ? `shacl:${local}` : 'shacl';
+  };
+}
+
 export async function validateShacl(store: Store, shapes: readonly Quad[]): Promise<Violation[]> {
   if (shapes.length === 0) throw new Error('no SHACL shapes loaded: validation would validate nothing');
   const validator = new SHACLValidator(rdf.dataset(shapes as never), { factory: rdf as never });
   const report = await validator.validate(store as never);
+  const nameOf = shapeNamer(shapes);
   return report.results.map((r) => ({
-    source: 'shacl',
+    source: nameOf(r.sourceShape?.value),
     severity: SEVERITY[r.severity?.value ?? ''] ?? 'violation',
     focus: r.focusNode?.value ?? '',
     ...(r.path ? { path: r.path.value } : {}),

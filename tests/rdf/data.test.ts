@@ -1,0 +1,124 @@
+// The real dataset: the facts of reference/DECISIONS.md as stored, and what the rules derive from them.
+import { spawnSync } from 'node:child_process';
+import type * as RDF from '@rdfjs/types';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../src/rdf/graph.ts';
+import { NS } from '../../src/rdf/ns.ts';
+import { realGraph, testConfig } from '../support/graph.ts';
+
+const config = testConfig();
+const npcsc = (t: string) => `${config.base}ontology#${t}`;
+const id = (p: string) => `${config.base}id/${p}`;
+let graph: Graph;
+beforeAll(async () => {
+  graph = await realGraph();
+});
+const objects = (s: string, p: string): RDF.Term[] => graph.store.getObjects(s, p, null);
+const one = (s: string, p: string): RDF.Literal => {
+  const o = objects(s, p);
+  expect(o, `${s} ${p}`).toHaveLength(1);
+  return o[0] as RDF.Literal;
+};
+const sgTenures = () => graph.store.getSubjects(npcsc('office'), id('office/secretary-general'), null).map((t) => t.value);
+
+describe('The real dataset', () => {
+  it('has 14 tenures of the Secretary-General held by 13 people', () => {
+    expect(sgTenures()).toHaveLength(14);
+    const holders = new Set(sgTenures().flatMap((t) => objects(t, npcsc('holder')).map((h) => h.value)));
+    expect(holders.size).toBe(13);
+  });
+
+  it('names Liu Qi the incumbent since 2023-03-10, derived from the open tenure', () => {
+    expect(objects(id('office/secretary-general'), npcsc('incumbent')).map((t) => t.value)).toEqual([id('person/liu-qi')]);
+    const start = one(id('tenure/secretary-general/14'), npcsc('startDate'));
+    expect([start.value, start.datatype.value]).toEqual(['2023-03-10', `${NS.xsd}date`]);
+    expect(objects(id('tenure/secretary-general/14'), npcsc('endDate'))).toEqual([]);
+  });
+
+  it('gives Peng Zhen two tenures, the 1st and the 4th', () => {
+    const his = graph.store.getSubjects(npcsc('holder'), id('person/peng-zhen'), null).map((t) => t.value);
+    expect(his.filter((t) => t.includes('/secretary-general/')).sort()).toEqual([
+      id('tenure/secretary-general/1'),
+      id('tenure/secretary-general/4'),
+    ]);
+  });
+
+  it('keeps the precision of the sources: Ji Pengfei ended in a month, not on a day', () => {
+    const end = one(id('tenure/secretary-general/3'), npcsc('endDate'));
+    expect([end.value, end.datatype.value]).toEqual(['1979-09', `${NS.xsd}gYearMonth`]);
+    expect(objects(id('tenure/secretary-general/3'), npcsc('endPrecision')).map((t) => t.value)).toEqual([npcsc('Month')]);
+    const wang = one(id('tenure/secretary-general/6'), npcsc('endDate'));
+    expect([wang.value, wang.datatype.value]).toEqual(['1988', `${NS.xsd}gYear`]);
+  });
+
+  it('stores a window as two day bounds where only a window is known', () => {
+    expect(one(id('tenure/secretary-general/1'), npcsc('endEarliest')).value).toBe('1964-12-21');
+    expect(one(id('tenure/secretary-general/1'), npcsc('endLatest')).value).toBe('1965-01-04');
+    // A month without a stated window is bounded by the month itself (derived).
+    expect(one(id('tenure/secretary-general/3'), npcsc('endEarliest')).value).toBe('1979-09-01');
+    expect(one(id('tenure/secretary-general/3'), npcsc('endLatest')).value).toBe('1979-09-30');
+  });
+
+  it('names at least one source for every tenure, person, organisation and office', () => {
+    const type = `${NS.rdf}type`;
+    for (const cls of [npcsc('Tenure'), npcsc('Office'), `${NS.schema}Person`, `${NS.org}Organization`]) {
+      const things = graph.store.getSubjects(type, cls, null);
+      expect(things.length, cls).toBeGreaterThan(0);
+      for (const t of things) expect(objects(t.value, `${NS.dcterms}source`).length, t.value).toBeGreaterThan(0);
+    }
+  });
+
+  it('derives predecessor, successor and durations', () => {
+    expect(objects(id('tenure/secretary-general/2'), npcsc('predecessor')).map((t) => t.value)).toEqual([
+      id('tenure/secretary-general/1'),
+    ]);
+    expect(objects(id('tenure/secretary-general/1'), npcsc('successor')).map((t) => t.value)).toEqual([
+      id('tenure/secretary-general/2'),
+    ]);
+    expect(one(id('tenure/secretary-general/12'), npcsc('durationDays')).value).toBe('1829');
+    expect(objects(id('tenure/secretary-general/1'), npcsc('durationDays'))).toEqual([]);
+  });
+
+  it('materialises the alignments for schema.org, ORG and Wikidata consumers', () => {
+    const t = id('tenure/secretary-general/14');
+    expect(objects(t, `${NS.schema}startDate`).map((o) => o.value)).toEqual(['2023-03-10']);
+    expect(objects(t, `${NS.wdt}P580`).map((o) => o.value)).toEqual(['2023-03-10']);
+    expect(objects(t, `${NS.wdt}P1365`).map((o) => o.value)).toEqual([id('tenure/secretary-general/13')]);
+    expect(objects(id('person/liu-qi'), `${NS.wdt}P39`).map((o) => o.value)).toContain(id('office/secretary-general'));
+    expect(objects(id('person/liu-qi'), `${NS.schema}memberOf`).map((o) => o.value)).toContain(t);
+    expect(objects(t, `${NS.rdf}type`).map((o) => o.value)).toEqual(
+      expect.arrayContaining([`${NS.schema}OrganizationRole`, `${NS.org}Membership`]),
+    );
+    expect(objects(id('office/secretary-general'), `${NS.org}heldBy`).length).toBe(13);
+  });
+
+  it('labels the office in English and simplified Chinese', () => {
+    const labels = objects(id('office/secretary-general'), `${NS.rdfs}label`) as RDF.Literal[];
+    expect(labels.map((l) => [l.language, l.value]).sort()).toEqual([
+      ['en', "Secretary-General of the Standing Committee of the National People's Congress"],
+      ['zh-hans', '全国人民代表大会常务委员会秘书长'],
+    ]);
+  });
+
+  it('publishes conflicts as notes', () => {
+    const notes = graph.store.getSubjects(`${NS.rdf}type`, npcsc('ConflictNote'), null);
+    expect(notes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('ships an empty Wikidata linkset: links come only from the reconciliation tool', () => {
+    const toWikidata = graph.store.getQuads(null, null, null, null).filter((q) => q.object.value.startsWith(NS.wd));
+    expect(toWikidata).toEqual([]);
+  });
+});
+
+describe('The repository', () => {
+  it('holds no Wikidata item identifier but the invented test ids (Q9000000xx)', () => {
+    const r = spawnSync('git', ['grep', '--untracked', '-n', '-I', '-E', '\\bQ[0-9]+\\b', '--', '.', ':!package-lock.json'], {
+      cwd: config.root,
+      encoding: 'utf8',
+    });
+    expect(r.status === 0 || r.status === 1, r.stderr).toBe(true);
+    const hits = r.stdout.split('\n').filter((line) => line && !/\bQ9000000\d\d\b/.test(line));
+    expect(hits).toEqual([]);
+  });
+});
