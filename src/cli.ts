@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
 import { type Config, makeConfig } from './config.ts';
-import { buildGraph, type Graph } from './rdf/graph.ts';
+import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError } from './rdf/load.ts';
 import { parseQueryFile } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
@@ -136,7 +136,7 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
   }
 
   const config = configFrom(values);
-  const graph = await buildGraph(config);
+  const graph = await loadGraph(config);
   const header = text.trimStart().startsWith('#') ? parseQueryFile(text, positionals[0] ?? '-e') : undefined;
   let bindings: Record<string, RDF.Term> = {};
   try {
@@ -197,7 +197,7 @@ export function statsOf(graph: Graph): Record<string, number | string> {
 
 async function cmdStats(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({ args, options: { ...COMMON, json: { type: 'boolean' } } });
-  const stats = statsOf(await buildGraph(configFrom(values)));
+  const stats = statsOf(await loadGraph(configFrom(values)));
   if (values.json) io.out(`${JSON.stringify(stats, null, 2)}\n`);
   else for (const [k, v] of Object.entries(stats)) io.out(`${k.padEnd(14)} ${v}\n`);
   return EXIT.ok;

@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { makeConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { ROUTES } from './http/routes.ts';
-import { buildGraph } from './rdf/graph.ts';
+import { loadGraph } from './rdf/graph.ts';
 import { runQuery } from './sparql/engine.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -35,7 +35,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
     ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
     ...(timeoutMs ? { limits: { timeoutMs } } : {}),
   });
-  const graph = await buildGraph(config);
+  const graph = await loadGraph(config);
   // Warm the engine so the first visitor does not pay for Comunica's start-up.
   await runQuery(graph.store, 'ASK { ?s ?p ?o }', { timeoutMs: 30_000 });
   const app = createApp(graph, config, ROUTES);

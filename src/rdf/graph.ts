@@ -1,11 +1,11 @@
 // The Graph: load, derive, validate, then an immutable store with its content hash, built once.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
 import { type Config, DEFAULT_BASE } from '../config.ts';
 import { type DeriveReport, derive } from './derive.ts';
-import { listFiles, parseTurtleFile } from './load.ts';
+import { listFiles, parseTurtle, parseTurtleFile } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -86,4 +86,76 @@ export async function buildGraph(config: Config, inputs: BuildInputs = defaultIn
     derivation,
     builtAt: new Date(),
   };
+}
+
+/** Files whose content decides what a build produces: the inputs and the code that derives and validates. */
+function buildDigest(config: Config, inputs: BuildInputs): string {
+  const code = [
+    ...listFiles(path.join(config.root, 'src', 'rdf'), '.ts'),
+    path.join(config.root, 'src', 'sparql', 'engine.ts'),
+  ];
+  const files = [...inputs.graphFiles, ...inputs.shapesFiles, ...inputs.rules.map((r) => r.file)];
+  const h = createHash('sha256').update(config.base);
+  for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile, ...code]) {
+    h.update(`\0${path.relative(config.root, f)}\0`).update(readFileSync(f));
+  }
+  return h.digest('hex');
+}
+
+interface CacheMeta {
+  digest: string;
+  hash: string;
+  counts: Graph['counts'];
+  warnings: Violation[];
+  derivation: DeriveReport;
+}
+
+/**
+ * The Graph, from the build cache when nothing that decides its content has changed since it was built and
+ * validated; otherwise built (and cached). Start-up then costs a parse of N-Triples, not a derivation.
+ */
+export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
+  const digest = buildDigest(config, inputs);
+  const dir = path.join(config.root, 'node_modules', '.cache', 'npcsc-kg');
+  const ntFile = path.join(dir, `${digest}.nt`);
+  const metaFile = path.join(dir, `${digest}.json`);
+  try {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
+    const nt = readFileSync(ntFile, 'utf8');
+    if (meta.digest === digest && hashQuads(nt) === meta.hash) {
+      const store = new Store(parseTurtle(nt, ntFile, config.base));
+      return {
+        store,
+        base: config.base,
+        hash: meta.hash,
+        prefixes: prefixesFor(config.base),
+        context: loadContext(inputs.contextFile, config.base),
+        counts: meta.counts,
+        warnings: meta.warnings,
+        derivation: meta.derivation,
+        builtAt: new Date(),
+      };
+    }
+  } catch {
+    // No usable cache entry: build.
+  }
+  const graph = await buildGraph(config, inputs);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const nt = await toNTriples(graph.store.getQuads(null, null, null, null));
+    const meta: CacheMeta = {
+      digest,
+      hash: graph.hash,
+      counts: graph.counts,
+      warnings: [...graph.warnings],
+      derivation: graph.derivation,
+    };
+    writeFileSync(`${ntFile}.tmp`, nt);
+    renameSync(`${ntFile}.tmp`, ntFile);
+    writeFileSync(`${metaFile}.tmp`, JSON.stringify(meta));
+    renameSync(`${metaFile}.tmp`, metaFile);
+  } catch {
+    // A read-only checkout still serves; it only rebuilds at every start.
+  }
+  return graph;
 }

@@ -1,7 +1,5 @@
 // Validation: SHACL shapes plus the integrity queries of queries/checks/ (each must return no rows).
-import rdf from '@zazuko/env';
 import type { Quad, Store } from 'n3';
-import SHACLValidator from 'rdf-validate-shacl';
 import { select } from '../sparql/engine.ts';
 import type { QueryFile } from './queries.ts';
 
@@ -48,6 +46,11 @@ function shapeNamer(shapes: readonly Quad[]): (shape: string | undefined) => str
 
 export async function validateShacl(store: Store, shapes: readonly Quad[]): Promise<Violation[]> {
   if (shapes.length === 0) throw new Error('no SHACL shapes loaded: validation would validate nothing');
+  // Loaded here, not at the top: a server starting from the build cache never validates, so never pays for it.
+  const [{ default: rdf }, { default: SHACLValidator }] = await Promise.all([
+    import('@zazuko/env'),
+    import('rdf-validate-shacl'),
+  ]);
   const validator = new SHACLValidator(rdf.dataset(shapes as never), { factory: rdf as never });
   const report = await validator.validate(store as never);
   const nameOf = shapeNamer(shapes);

@@ -1,0 +1,116 @@
+// A read-only index over the quads of one document, so pages and the JSON-LD block read exactly what it holds.
+import type { Quad, Term } from 'n3';
+import { NS } from '../rdf/ns.ts';
+import type { Lang } from './formats.ts';
+
+export const RDF_TYPE = `${NS.rdf}type`;
+export const RDFS_LABEL = `${NS.rdfs}label`;
+export const RDFS_COMMENT = `${NS.rdfs}comment`;
+export const SCHEMA_NAME = `${NS.schema}name`;
+export const DCT_TITLE = `${NS.dcterms}title`;
+
+export class Index {
+  readonly quads: readonly Quad[];
+  private readonly out = new Map<string, Map<string, Term[]>>();
+  private readonly inc = new Map<string, Map<string, string[]>>();
+
+  constructor(quads: readonly Quad[]) {
+    this.quads = quads;
+    for (const q of quads) {
+      const s = q.subject.value;
+      let bySubject = this.out.get(s);
+      if (!bySubject) this.out.set(s, (bySubject = new Map()));
+      const list = bySubject.get(q.predicate.value);
+      if (list) list.push(q.object);
+      else bySubject.set(q.predicate.value, [q.object]);
+      if (q.object.termType === 'NamedNode') {
+        let byObject = this.inc.get(q.object.value);
+        if (!byObject) this.inc.set(q.object.value, (byObject = new Map()));
+        const subs = byObject.get(q.predicate.value);
+        if (subs) subs.push(s);
+        else byObject.set(q.predicate.value, [s]);
+      }
+    }
+  }
+
+  has(s: string): boolean {
+    return this.out.has(s);
+  }
+  objects(s: string, p: string): readonly Term[] {
+    return this.out.get(s)?.get(p) ?? [];
+  }
+  object(s: string, p: string): Term | undefined {
+    return this.out.get(s)?.get(p)?.[0];
+  }
+  iris(s: string, p: string): string[] {
+    return this.objects(s, p)
+      .filter((t) => t.termType === 'NamedNode')
+      .map((t) => t.value);
+  }
+  subjects(p: string, o: string): readonly string[] {
+    return this.inc.get(o)?.get(p) ?? [];
+  }
+  /** Every predicate of `s` with its objects, in a stable order. */
+  outgoing(s: string): [string, readonly Term[]][] {
+    return [...(this.out.get(s) ?? new Map<string, Term[]>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  /** Every predicate pointing at `o` with its subjects. */
+  incoming(o: string): [string, readonly string[]][] {
+    return [...(this.inc.get(o) ?? new Map<string, string[]>())].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  types(s: string): string[] {
+    return this.iris(s, RDF_TYPE);
+  }
+  isA(s: string, type: string): boolean {
+    return this.types(s).includes(type);
+  }
+  /** Subjects of the document, in a stable order. */
+  subjectsAll(): string[] {
+    return [...this.out.keys()].sort();
+  }
+}
+
+/** A text with the language it is in (which may differ from the page's when only English exists). */
+export interface LangText {
+  text: string;
+  lang: string | undefined;
+}
+
+/** n3 lower-cases language tags; pages write them in BCP 47 case (zh-Hans). */
+export function bcp47(tag: string): string {
+  const lower = tag.toLowerCase();
+  if (lower === 'zh-hans') return 'zh-Hans';
+  if (lower === 'zh-hant') return 'zh-Hant';
+  return tag;
+}
+
+function inLang(terms: readonly Term[], lang: Lang): Term | undefined {
+  const want = lang.toLowerCase();
+  return terms.find((t) => t.termType === 'Literal' && t.language.toLowerCase() === want);
+}
+
+/** Picks the literal in the page language, else English, else any; undefined when there is none. */
+export function pickLiteral(terms: readonly Term[], lang: Lang): LangText | undefined {
+  const t =
+    inLang(terms, lang) ??
+    inLang(terms, 'en') ??
+    terms.find((x) => x.termType === 'Literal' && !x.language) ??
+    terms.find((x) => x.termType === 'Literal');
+  if (!t || t.termType !== 'Literal') return undefined;
+  return { text: t.value, lang: t.language ? bcp47(t.language) : undefined };
+}
+
+/** The last segment of an IRI, for things without any label. */
+export function localName(iri: string): string {
+  const m = /[#/]([^#/]+)\/?$/.exec(iri);
+  return m?.[1] ? decodeURIComponent(m[1]) : iri;
+}
+
+/** The best name of `iri` in the document: rdfs:label, schema:name, dcterms:title, else its local name. */
+export function nameOf(ix: Index, iri: string, lang: Lang): LangText {
+  for (const p of [RDFS_LABEL, SCHEMA_NAME, DCT_TITLE]) {
+    const hit = pickLiteral(ix.objects(iri, p), lang);
+    if (hit) return hit;
+  }
+  return { text: localName(iri), lang: undefined };
+}
