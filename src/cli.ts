@@ -150,6 +150,7 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
   const result = await runQuery(graph.store, text, {
     baseIRI: graph.base,
     timeoutMs: config.limits.timeoutMs,
+    allowlist: config.serviceAllowlist,
     bindings,
   });
   if (result.type === 'bindings') {
@@ -218,7 +219,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
   },
   wikidata: {
     run: async (args, io) => (await import('./wikidata/cli.ts')).wikidataCommand(args, io),
-    help: 'wikidata reconcile|verify|export [options]   link to Wikidata (see README)',
+    help: 'wikidata reconcile|accept|verify|export [options]   link to Wikidata (see README)',
   },
 };
 

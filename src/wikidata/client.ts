@@ -147,7 +147,8 @@ export class WikidataClient {
   /** A SELECT on the Query Service, as SPARQL 1.1 JSON results. */
   async sparql(query: string): Promise<SparqlJson> {
     const body = (await this.getJson(this.wbk.sparqlQuery(query), 'application/sparql-results+json')) as SparqlJson;
-    if (!body?.results?.bindings) throw new NetworkError('the Query Service answered without SPARQL results', this.options.sparql);
+    if (!body?.results?.bindings)
+      throw new NetworkError('the Query Service answered without SPARQL results', this.options.sparql);
     return body;
   }
 

@@ -95,7 +95,8 @@ export function resourcesOf(graph: Graph): Resource[] {
 export function tenuresOf(graph: Graph): Tenure[] {
   const { store, base } = graph;
   const v = (term: string) => vocab(base, term);
-  const holderOf = (tenure: RDF.Term | undefined) => (tenure ? first(store, tenure.value, v('holder'))?.value : undefined);
+  const holderOf = (tenure: RDF.Term | undefined) =>
+    tenure ? first(store, tenure.value, v('holder'))?.value : undefined;
   const out: Tenure[] = [];
   for (const t of store.getSubjects(RDF_TYPE, v('Tenure'), null)) {
     const s = t.value;
