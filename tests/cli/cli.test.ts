@@ -1,6 +1,6 @@
 // The command line on the real repository and on broken copies of it: exit codes, messages, nothing written.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 /** A copy of the inputs (ontology, data, queries) to break on purpose. */
 function copyOfInputs(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'npcsc-cli-'));
-  for (const dir of ['ontology', 'data', 'queries']) cpSync(path.join(PROJECT_ROOT, dir), path.join(root, dir), { recursive: true });
+  for (const dir of ['ontology', 'data', 'queries'])
+    cpSync(path.join(PROJECT_ROOT, dir), path.join(root, dir), { recursive: true });
   return root;
 }
 function edit(root: string, file: string, change: (s: string) => string): void {
@@ -51,7 +52,8 @@ describe.each([
   {
     name: 'a tenure ending before it starts',
     file: 'data/tenures.ttl',
-    change: (s: string) => s.replace('npcsc:startDate "2003-03-15"^^xsd:date', 'npcsc:startDate "2009-03-15"^^xsd:date'),
+    change: (s: string) =>
+      s.replace('npcsc:startDate "2003-03-15"^^xsd:date', 'npcsc:startDate "2009-03-15"^^xsd:date'),
     code: EXIT.invalid,
     message: /A tenure ends before it starts/,
   },

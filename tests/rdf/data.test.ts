@@ -19,7 +19,8 @@ const one = (s: string, p: string): RDF.Literal => {
   expect(o, `${s} ${p}`).toHaveLength(1);
   return o[0] as RDF.Literal;
 };
-const sgTenures = () => graph.store.getSubjects(npcsc('office'), id('office/secretary-general'), null).map((t) => t.value);
+const sgTenures = () =>
+  graph.store.getSubjects(npcsc('office'), id('office/secretary-general'), null).map((t) => t.value);
 
 describe('The real dataset', () => {
   it('has 14 tenures of the Secretary-General held by 13 people', () => {
@@ -29,7 +30,9 @@ describe('The real dataset', () => {
   });
 
   it('names Liu Qi the incumbent since 2023-03-10, derived from the open tenure', () => {
-    expect(objects(id('office/secretary-general'), npcsc('incumbent')).map((t) => t.value)).toEqual([id('person/liu-qi')]);
+    expect(objects(id('office/secretary-general'), npcsc('incumbent')).map((t) => t.value)).toEqual([
+      id('person/liu-qi'),
+    ]);
     const start = one(id('tenure/secretary-general/14'), npcsc('startDate'));
     expect([start.value, start.datatype.value]).toEqual(['2023-03-10', `${NS.xsd}date`]);
     expect(objects(id('tenure/secretary-general/14'), npcsc('endDate'))).toEqual([]);
@@ -46,7 +49,9 @@ describe('The real dataset', () => {
   it('keeps the precision of the sources: Ji Pengfei ended in a month, not on a day', () => {
     const end = one(id('tenure/secretary-general/3'), npcsc('endDate'));
     expect([end.value, end.datatype.value]).toEqual(['1979-09', `${NS.xsd}gYearMonth`]);
-    expect(objects(id('tenure/secretary-general/3'), npcsc('endPrecision')).map((t) => t.value)).toEqual([npcsc('Month')]);
+    expect(objects(id('tenure/secretary-general/3'), npcsc('endPrecision')).map((t) => t.value)).toEqual([
+      npcsc('Month'),
+    ]);
     const wang = one(id('tenure/secretary-general/6'), npcsc('endDate'));
     expect([wang.value, wang.datatype.value]).toEqual(['1988', `${NS.xsd}gYear`]);
   });
@@ -113,10 +118,14 @@ describe('The real dataset', () => {
 
 describe('The repository', () => {
   it('holds no Wikidata item identifier but the invented test ids (Q9000000xx)', () => {
-    const r = spawnSync('git', ['grep', '--untracked', '-n', '-I', '-E', '\\bQ[0-9]+\\b', '--', '.', ':!package-lock.json'], {
-      cwd: config.root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      'git',
+      ['grep', '--untracked', '-n', '-I', '-E', '\\bQ[0-9]+\\b', '--', '.', ':!package-lock.json'],
+      {
+        cwd: config.root,
+        encoding: 'utf8',
+      },
+    );
     expect(r.status === 0 || r.status === 1, r.stderr).toBe(true);
     const hits = r.stdout.split('\n').filter((line) => line && !/\bQ9000000\d\d\b/.test(line));
     expect(hits).toEqual([]);

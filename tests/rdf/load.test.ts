@@ -4,9 +4,17 @@ import { DataSyntaxError, parseTurtle } from '../../src/rdf/load.ts';
 
 describe('A Turtle file', () => {
   it('resolves relative IRIs and prefixes against the configured base', () => {
-    const quads = parseTurtle('@prefix p: <id/person/> .\np:x <ontology#holder> <id/office/y> .', 'x.ttl', 'https://example.org/kg/');
+    const quads = parseTurtle(
+      '@prefix p: <id/person/> .\np:x <ontology#holder> <id/office/y> .',
+      'x.ttl',
+      'https://example.org/kg/',
+    );
     expect(quads.map((q) => [q.subject.value, q.predicate.value, q.object.value])).toEqual([
-      ['https://example.org/kg/id/person/x', 'https://example.org/kg/ontology#holder', 'https://example.org/kg/id/office/y'],
+      [
+        'https://example.org/kg/id/person/x',
+        'https://example.org/kg/ontology#holder',
+        'https://example.org/kg/id/office/y',
+      ],
     ]);
   });
 

@@ -1,5 +1,5 @@
 // Fixture pairs: the base passes; each *.fail.ttl (loaded on top of it) fails exactly as its header says.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../src/config.ts';
@@ -42,7 +42,8 @@ describe('The validation inputs', () => {
 
   it('have a failing fixture for every check query', () => {
     const covered = new Set(failing.flatMap(expected));
-    for (const check of real.checks) expect(covered, `no fixture for check ${check.name}`).toContain(`check:${check.name}`);
+    for (const check of real.checks)
+      expect(covered, `no fixture for check ${check.name}`).toContain(`check:${check.name}`);
   });
 
   it('have a failing fixture for every node shape that can raise a violation', () => {
