@@ -20,10 +20,6 @@ const PRECISION_BY_TYPE: Record<string, Precision> = {
   [`${NS.xsd}gYear`]: 'year',
 };
 
-export function isDateLiteral(t: Term | undefined): boolean {
-  return t?.termType === 'Literal' && t.datatype.value in PRECISION_BY_TYPE;
-}
-
 /** Reads a date literal of any of the three precisions; undefined for anything else. */
 export function parseDate(t: Term | undefined): DateValue | undefined {
   if (t?.termType !== 'Literal') return undefined;
@@ -50,11 +46,6 @@ export function spanOf(v: DateValue): { first: number; last: number } {
   else if (v.precision === 'month') last = Date.UTC(v.y, v.m ?? 1, 1) - DAY_MS;
   else last = Date.UTC(v.y + 1, 0, 1) - DAY_MS;
   return { first, last };
-}
-
-export function dayMs(t: Term | undefined): number | undefined {
-  const v = parseDate(t);
-  return v ? spanOf(v).first : undefined;
 }
 
 const MONTHS_EN = [

@@ -5,7 +5,10 @@
 // with their precision and bounds, the schema.org Role view), the full text of each conflict note about R,
 // and (4) the type, labels and names of everything the document mentions (and titles of its sources).
 // The ontology document holds the whole vocabulary with its alignment axioms. Documents are plain quad
-// lists; every format and the HTML page are rendered from the same list.
+// lists; every format and the HTML page are rendered from the same list. They are read straight from the n3
+// store's indexes rather than through SPARQL (a document is a few dozen index lookups, a query through the
+// engine milliseconds), which is what lets the export render every document in every format in seconds; so
+// queries/pages/ holds no query: this file is the definition of what a document shows.
 import { DataFactory, type Quad, type Store } from 'n3';
 import type { Graph } from '../rdf/graph.ts';
 import { NS } from '../rdf/ns.ts';

@@ -1,6 +1,6 @@
 // Which representations a document has, and how a request picks one: Accept, ?format=, a file suffix, ?lang=.
 import { badRequest } from '../http/errors.ts';
-import { negotiate, negotiateLanguage } from '../http/negotiate.ts';
+import { negotiateLanguage, parseAccept, qualityOf } from '../http/negotiate.ts';
 import { RDF_EXTENSIONS, RDF_MEDIA_TYPES, type RdfFormat } from '../rdf/serialize.ts';
 
 export type Format = 'html' | RdfFormat;
@@ -27,30 +27,45 @@ export const FORMAT_NAMES: Record<Format, string> = {
 };
 
 /**
- * Media types offered, in the server's order of preference (ties and a missing Accept go to the first).
- * Aliases: application/json gets JSON-LD, text/n3 gets Turtle (a subset of N3), application/xhtml+xml HTML.
+ * Media types that also name a format (application/json for JSON-LD, text/n3 for Turtle, a subset of N3,
+ * application/xhtml+xml for HTML). An alias counts only when the client names it: `*\/*` never revives a
+ * format whose own type it refused with q=0.
  */
-const OFFERS: readonly [string, Format][] = [
-  ['text/html', 'html'],
+const ALIASES: readonly [string, Format][] = [
   ['application/xhtml+xml', 'html'],
-  ['text/turtle', 'turtle'],
-  ['application/ld+json', 'jsonld'],
-  ['application/n-triples', 'ntriples'],
-  ['application/rdf+xml', 'rdfxml'],
   ['application/json', 'jsonld'],
   ['text/n3', 'turtle'],
 ];
-const OFFER_TYPES = OFFERS.map(([t]) => t);
-const RDF_FIRST_TYPES = [...OFFER_TYPES.slice(2), ...OFFER_TYPES.slice(0, 2)];
-const BY_TYPE = new Map(OFFERS);
 
 /** The offered media types, as a 406 lists them. */
 export const OFFERED: readonly string[] = FORMATS.map((f) => MEDIA_TYPES[f]);
 
-/** The format Accept prefers, or undefined (406). `rdfFirst` makes Turtle the default (for /.well-known/void). */
+/**
+ * The format Accept prefers, or undefined (406). Formats are offered in the server's order of preference
+ * (HTML first; `rdfFirst` puts Turtle first, for /.well-known/void), which breaks ties and answers a missing
+ * Accept header.
+ */
 export function negotiateFormat(accept: string | null | undefined, rdfFirst = false): Format | undefined {
-  const type = negotiate(accept, rdfFirst ? RDF_FIRST_TYPES : OFFER_TYPES);
-  return type ? BY_TYPE.get(type) : undefined;
+  const order: readonly Format[] = rdfFirst ? [...RDF_FORMATS, 'html'] : FORMATS;
+  const ranges = parseAccept(accept);
+  if (ranges.length === 0) return order[0];
+  let best: Format | undefined;
+  let bestQ = 0;
+  for (const f of order) {
+    let q = qualityOf(ranges, MEDIA_TYPES[f]);
+    const named = ranges.some((r) => `${r.type}/${r.subtype}` === MEDIA_TYPES[f]);
+    if (!named) {
+      for (const [alias, target] of ALIASES) {
+        const r = ranges.find((x) => target === f && `${x.type}/${x.subtype}` === alias);
+        if (r) q = Math.max(q, r.q);
+      }
+    }
+    if (q > bestQ) {
+      best = f;
+      bestQ = q;
+    }
+  }
+  return best;
 }
 
 const FORMAT_PARAM: Record<string, Format> = {
@@ -96,7 +111,7 @@ export function suffixOf(format: Format, lang: Lang = 'en'): string {
   return `.${RDF_EXTENSIONS[format]}`;
 }
 
-const SUFFIXES: readonly [string, Format, Lang | undefined][] = [
+const SUFFIX_TABLE: readonly [string, Format, Lang | undefined][] = [
   ['.zh-Hans.html', 'html', 'zh-Hans'],
   ['.en.html', 'html', 'en'],
   ['.html', 'html', 'en'],
@@ -108,10 +123,13 @@ const SUFFIXES: readonly [string, Format, Lang | undefined][] = [
 
 /** Splits `doc/person/x.zh-Hans.html` into the document path and what the suffix fixes. */
 export function splitSuffix(path: string): { stem: string; format?: Format; lang?: Lang } {
-  for (const [suffix, format, lang] of SUFFIXES) {
+  for (const [suffix, format, lang] of SUFFIX_TABLE) {
     if (path.endsWith(suffix) && path.length > suffix.length) {
       return { stem: path.slice(0, -suffix.length), format, ...(lang ? { lang } : {}) };
     }
   }
   return { stem: path };
 }
+
+/** Every file suffix a document answers to. */
+export const SUFFIXES: readonly string[] = SUFFIX_TABLE.map(([suffix]) => suffix);

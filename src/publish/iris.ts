@@ -68,9 +68,4 @@ export class Iris {
     const hash = iri.indexOf('#');
     return this.docUrl(key, 'html', lang) + (hash >= 0 ? iri.slice(hash) : '');
   }
-
-  /** True when `url` is an address on this site (under the public base). */
-  isOurs(url: string): boolean {
-    return url.startsWith(this.publicBase) || url.startsWith(this.base);
-  }
 }

@@ -19,13 +19,19 @@ export class Index {
     for (const q of quads) {
       const s = q.subject.value;
       let bySubject = this.out.get(s);
-      if (!bySubject) this.out.set(s, (bySubject = new Map()));
+      if (!bySubject) {
+        bySubject = new Map();
+        this.out.set(s, bySubject);
+      }
       const list = bySubject.get(q.predicate.value);
       if (list) list.push(q.object);
       else bySubject.set(q.predicate.value, [q.object]);
       if (q.object.termType === 'NamedNode') {
         let byObject = this.inc.get(q.object.value);
-        if (!byObject) this.inc.set(q.object.value, (byObject = new Map()));
+        if (!byObject) {
+          byObject = new Map();
+          this.inc.set(q.object.value, byObject);
+        }
         const subs = byObject.get(q.predicate.value);
         if (subs) subs.push(s);
         else byObject.set(q.predicate.value, [s]);
@@ -96,7 +102,7 @@ export function pickLiteral(terms: readonly Term[], lang: Lang): LangText | unde
     inLang(terms, 'en') ??
     terms.find((x) => x.termType === 'Literal' && !x.language) ??
     terms.find((x) => x.termType === 'Literal');
-  if (!t || t.termType !== 'Literal') return undefined;
+  if (t?.termType !== 'Literal') return undefined;
   return { text: t.value, lang: t.language ? bcp47(t.language) : undefined };
 }
 
@@ -104,6 +110,10 @@ export function pickLiteral(terms: readonly Term[], lang: Lang): LangText | unde
 export function localName(iri: string): string {
   const m = /[#/]([^#/]+)\/?$/.exec(iri);
   return m?.[1] ? decodeURIComponent(m[1]) : iri;
+}
+
+export function hasName(ix: Index, iri: string): boolean {
+  return [RDFS_LABEL, SCHEMA_NAME, DCT_TITLE].some((p) => ix.objects(iri, p).length > 0);
 }
 
 /** The best name of `iri` in the document: rdfs:label, schema:name, dcterms:title, else its local name. */

@@ -1,0 +1,241 @@
+// The static export: the whole site as files (every document in every format, pages in both languages, dumps,
+// sitemap, context, ontology) plus redirect rules for /id → /doc, written atomically.
+//
+// Layout of the export (served at the public base, default the canonical base):
+//   index.html, index.zh-Hans.html              home page (English, simplified Chinese)
+//   doc/{kind}/{slug}.html | .zh-Hans.html      pages, one file per language (links between pages use them)
+//   doc/{kind}/{slug}.ttl | .nt | .jsonld | .rdf RDF documents
+//   ontology.html | .zh-Hans.html | .ttl | …     the ontology document
+//   dump.ttl | .nt | .jsonld | .csv (+ .gz)     dumps; .gz beside them for servers that send precompressed files
+//   sitemap.xml, robots.txt, context.jsonld, assets/, .well-known/void, 404.html
+//   _redirects, _headers                         Netlify-style rules: /id/* 303 → /doc/*, media types
+//   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
+// A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { type Config, makeConfig } from '../config.ts';
+import { RDF_FORMATS, suffixOf } from '../publish/formats.ts';
+import { Publisher, type Representation } from '../publish/publisher.ts';
+import { type Graph, loadGraph } from '../rdf/graph.ts';
+import type { DumpName } from './dumps.ts';
+
+type Out = { out: (s: string) => void; err: (s: string) => void };
+
+export interface ExportOptions {
+  /** Public URL of a live SPARQL endpoint to link to; without one, pages carry no SPARQL links. */
+  sparqlEndpoint?: string | undefined;
+  /** Called after each file is rendered; throwing aborts the export (the previous one stays). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  dir: string;
+  files: number;
+  bytes: number;
+  ms: number;
+}
+
+type Job = [file: string, render: () => Representation | Promise<Representation> | string];
+
+/** Renders every file of the site into `dir`, atomically: a new folder is swapped in only when complete. */
+export async function exportSite(
+  graph: Graph,
+  config: Config,
+  dir: string,
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
+  const started = performance.now();
+  const pub = new Publisher(graph, config, { sparqlEndpoint: opts.sparqlEndpoint });
+  const jobs: Job[] = [
+    ['index.html', () => pub.home('en')],
+    ['index.zh-Hans.html', () => pub.home('zh-Hans')],
+  ];
+  for (const key of pub.keys.keys()) {
+    jobs.push([`${key}${suffixOf('html', 'en')}`, () => pub.document(key, 'html', 'en')]);
+    jobs.push([`${key}${suffixOf('html', 'zh-Hans')}`, () => pub.document(key, 'html', 'zh-Hans')]);
+    for (const f of RDF_FORMATS) jobs.push([`${key}${suffixOf(f)}`, () => pub.document(key, f, 'en')]);
+  }
+  for (const name of ['dump.ttl', 'dump.nt', 'dump.jsonld', 'dump.csv'] as DumpName[]) {
+    jobs.push([name, () => pub.dump(name)]);
+  }
+  jobs.push(
+    ['sitemap.xml', () => pub.sitemap()],
+    ['robots.txt', () => pub.robots()],
+    ['context.jsonld', () => pub.context()],
+    ['assets/site.css', () => pub.asset('site.css')],
+    ['assets/favicon.svg', () => pub.asset('favicon.svg')],
+    ['.well-known/void', () => pub.document('doc/dataset/npcsc-kg', 'turtle', 'en')],
+    ['404.html', async () => pub.notFound(`${graph.base}id/`, 'html', 'en')],
+    ['_redirects', () => redirectsFile(pub)],
+    ['_headers', () => headersFile(pub)],
+    ['nginx.conf', () => nginxSnippet(pub)],
+  );
+
+  const target = path.resolve(dir);
+  const stamp = `${process.pid}-${Date.now()}`;
+  const tmp = `${target}.tmp-${stamp}`;
+  let bytes = 0;
+  try {
+    const made = new Set<string>();
+    for (let i = 0; i < jobs.length; i++) {
+      const [file, render] = jobs[i] as Job;
+      const out = await render();
+      const body = typeof out === 'string' ? Buffer.from(out) : out.body;
+      const full = path.join(tmp, file);
+      const parent = path.dirname(full);
+      if (!made.has(parent)) {
+        mkdirSync(parent, { recursive: true });
+        made.add(parent);
+      }
+      writeFileSync(full, body);
+      bytes += body.byteLength;
+      if (file.startsWith('dump.') && typeof out !== 'string') {
+        writeFileSync(`${full}.gz`, out.gzipped() ?? gzipSync(body));
+      }
+      opts.onProgress?.(i + 1, jobs.length);
+    }
+    swapIn(tmp, target, `${target}.old-${stamp}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return { dir: target, files: jobs.length, bytes, ms: performance.now() - started };
+}
+
+/** Replaces `target` by `fresh` with two renames; if the second fails, the previous export is put back. */
+function swapIn(fresh: string, target: string, old: string): void {
+  let hadOld = false;
+  try {
+    renameSync(target, old);
+    hadOld = true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  try {
+    renameSync(fresh, target);
+  } catch (e) {
+    if (hadOld) renameSync(old, target);
+    throw e;
+  }
+  if (hadOld) rmSync(old, { recursive: true, force: true });
+}
+
+const prefixOf = (pub: Publisher) => new URL(pub.iris.publicBase).pathname;
+
+/** Netlify-style rules: 303 from identifiers to documents, pages for extension-less paths, Chinese by Accept-Language. */
+export function redirectsFile(pub: Publisher): string {
+  const p = prefixOf(pub);
+  return `# npcsc-kg static export: redirect rules in the _redirects format (Netlify, Cloudflare Pages and others).
+# Identifiers answer 303 See Other with their document; a static host cannot read Accept, so the document is
+# the HTML page (RDF clients fetch ${p}doc/{kind}/{slug}.ttl, .nt, .jsonld or .rdf directly).
+${p}id/*  ${p}doc/:splat  303
+${p}doc/*  ${p}doc/:splat.zh-Hans.html  200  Language=zh
+${p}doc/*  ${p}doc/:splat.html  200
+${p}ontology/alignments  ${p}ontology.html  200
+${p}ontology  ${p}ontology.zh-Hans.html  200  Language=zh
+${p}ontology  ${p}ontology.html  200
+${p}dataset  ${p}doc/dataset/npcsc-kg.html  200
+${p}  ${p}index.zh-Hans.html  200  Language=zh
+`;
+}
+
+/** Media types for the RDF files and the VoID description (Netlify-style _headers). */
+export function headersFile(pub: Publisher): string {
+  const p = prefixOf(pub);
+  const rule = (pattern: string, type: string) =>
+    `${p}${pattern}\n  Content-Type: ${type}\n  Access-Control-Allow-Origin: *\n`;
+  return `# npcsc-kg static export: response headers in the _headers format.
+${rule('*.ttl', 'text/turtle; charset=utf-8')}${rule('*.nt', 'application/n-triples; charset=utf-8')}${rule(
+  '*.jsonld',
+  'application/ld+json; charset=utf-8',
+)}${rule('*.rdf', 'application/rdf+xml; charset=utf-8')}${rule('dump.csv', 'text/csv; charset=utf-8; header=present')}${rule(
+  '.well-known/void',
+  'text/turtle; charset=utf-8',
+)}`;
+}
+
+/** The same rules for nginx, with content negotiation: the map goes in the http block, the rest in the server. */
+export function nginxSnippet(pub: Publisher): string {
+  const p = prefixOf(pub);
+  const base = pub.iris.publicBase;
+  return `# npcsc-kg static export: nginx rules. Serve the export directory at ${base}
+# (root so that ${p} maps to the export directory), put the map in the http {} block and the locations in
+# the server {} block. /id/… answers 303 with the document in the format Accept asks for.
+
+# --- http {} block
+map $http_accept $npcsc_ext {
+    default                        ".html";
+    "~*text/html"                  ".html";
+    "~*application/xhtml\\+xml"     ".html";
+    "~*text/turtle"                ".ttl";
+    "~*application/ld\\+json"       ".jsonld";
+    "~*application/json"           ".jsonld";
+    "~*application/n-triples"      ".nt";
+    "~*application/rdf\\+xml"       ".rdf";
+}
+
+# --- server {} block
+location ~ ^${p}id/(.+)$ {
+    add_header Vary "Accept" always;
+    add_header Access-Control-Allow-Origin "*" always;
+    return 303 ${base}doc/$1$npcsc_ext;
+}
+location ^~ ${p}doc/ {
+    add_header Vary "Accept" always;
+    try_files $uri $uri$npcsc_ext =404;
+}
+location = ${p}ontology { try_files ${p}ontology$npcsc_ext =404; }
+location = ${p}dataset { try_files ${p}doc/dataset/npcsc-kg$npcsc_ext =404; }
+location = ${p}.well-known/void { default_type "text/turtle; charset=utf-8"; }
+location ~* \\.ttl$    { types { } default_type "text/turtle; charset=utf-8"; gzip_static on; }
+location ~* \\.nt$     { types { } default_type "application/n-triples; charset=utf-8"; gzip_static on; }
+location ~* \\.jsonld$ { types { } default_type "application/ld+json; charset=utf-8"; gzip_static on; }
+location ~* \\.rdf$    { types { } default_type "application/rdf+xml; charset=utf-8"; }
+location ~* \\.csv$    { types { } default_type "text/csv; charset=utf-8"; gzip_static on; }
+error_page 404 ${p}404.html;
+`;
+}
+
+/** `npcsc-kg export --out site/ [--public-base URL] [--base IRI] [--sparql URL] [--root DIR]` */
+export async function exportCommand(args: string[], io: Out): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string', default: 'site' },
+      'public-base': { type: 'string' },
+      base: { type: 'string' },
+      root: { type: 'string' },
+      sparql: { type: 'string' },
+    },
+  });
+  const config = makeConfig({
+    ...(values.base ? { base: values.base } : {}),
+    ...(values['public-base'] ? { publicBase: values['public-base'] } : {}),
+    ...(values.root ? { root: path.resolve(values.root) } : {}),
+  });
+  const started = performance.now();
+  const graph = await loadGraph(config);
+  const built = performance.now();
+  const tty = process.stderr.isTTY === true;
+  let shown = -1;
+  const result = await exportSite(graph, config, values.out ?? 'site', {
+    sparqlEndpoint: values.sparql,
+    ...(tty
+      ? {
+          onProgress: (done: number, total: number) => {
+            const pct = Math.floor((done / total) * 100);
+            if (pct === shown && done !== total) return;
+            shown = pct;
+            io.err(`\rexporting ${done}/${total} files (${pct}%)${done === total ? '\n' : ''}`);
+          },
+        }
+      : {}),
+  });
+  io.out(
+    `exported ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB) to ${values.out} for ${config.publicBase} ` +
+      `in ${((performance.now() - started) / 1000).toFixed(1)} s (graph ${((built - started) / 1000).toFixed(1)} s, ` +
+      `site ${(result.ms / 1000).toFixed(1)} s)\n`,
+  );
+  return 0;
+}

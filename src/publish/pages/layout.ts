@@ -1,0 +1,107 @@
+// The frame of every page: head (canonical, hreflang and format alternates, schema.org block), header, footer.
+import { FORMAT_NAMES, type Format, LANGS, type Lang, MEDIA_TYPES, RDF_FORMATS } from '../formats.ts';
+import { type Html, html, raw, scriptJson } from '../html.ts';
+import type { Iris } from '../iris.ts';
+import type { LangText } from '../view.ts';
+import { type PageCtx, text } from './common.ts';
+
+/** Where a page and its other versions are: one URL per language, one per RDF format. */
+export interface PageUrls {
+  byLang: Record<Lang, string>;
+  rdf: [Format, string][];
+}
+
+export function docPageUrls(iris: Iris, key: string): PageUrls {
+  return {
+    byLang: { en: iris.docUrl(key, 'html', 'en'), 'zh-Hans': iris.docUrl(key, 'html', 'zh-Hans') },
+    rdf: RDF_FORMATS.map((f) => [f, iris.docUrl(key, f)]),
+  };
+}
+
+export function homeUrls(iris: Iris): PageUrls {
+  return {
+    byLang: { en: iris.url(''), 'zh-Hans': iris.url('index.zh-Hans.html') },
+    rdf: RDF_FORMATS.map((f) => [f, iris.docUrl('doc/dataset/npcsc-kg', f)]),
+  };
+}
+
+export interface PageSpec {
+  title: LangText;
+  /** The <title> text (defaults to the h1's). */
+  headTitle?: string;
+  description?: string | undefined;
+  /** Absent on error pages: no canonical link, no alternates. */
+  urls?: PageUrls | undefined;
+  /** The resource the page is about: "query this" opens a DESCRIBE of it. */
+  topic?: string | undefined;
+  embed?: object | undefined;
+  main: Html;
+  bodyClass?: string;
+}
+
+/** A link that opens the SPARQL endpoint prefilled with a query about `iri`. */
+export function queryThisUrl(sparql: string, iri: string): string {
+  return `${sparql}?query=${encodeURIComponent(`DESCRIBE <${iri}>`)}`;
+}
+
+export function layout(ctx: PageCtx, spec: PageSpec): string {
+  const { t, iris, lang } = ctx;
+  const other: Lang = lang === 'en' ? 'zh-Hans' : 'en';
+  const home = lang === 'en' ? iris.url('') : iris.url('index.zh-Hans.html');
+  const urls = spec.urls;
+  const nav = (href: string, label: string) => html`<li><a href="${href}">${label}</a></li>`;
+  const doc = html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${spec.headTitle ?? spec.title.text} · ${t.siteShort}</title>
+${spec.description ? html`<meta name="description" content="${spec.description.slice(0, 300)}">` : ''}
+${urls ? alternates(urls, lang) : html`<meta name="robots" content="noindex">`}
+<link rel="stylesheet" href="${iris.url('assets/site.css')}">
+<link rel="icon" href="${iris.url('assets/favicon.svg')}" type="image/svg+xml">
+${spec.embed ? html`<script type="application/ld+json">\n${scriptJson(spec.embed)}\n</script>` : ''}
+</head>
+<body${spec.bodyClass ? raw(` class="${spec.bodyClass}"`) : ''}>
+<a class="skip" href="#main">${t.skip}</a>
+<header class="site">
+<a class="brand" href="${home}">${t.siteName}</a>
+<nav aria-label="${t.siteShort}"><ul>
+${nav(iris.href(`${iris.base}id/office/secretary-general`, lang), t.office)}
+${nav(iris.docUrl('ontology', 'html', lang), t.ontology)}
+${nav(iris.docUrl('doc/dataset/npcsc-kg', 'html', lang), t.dataset)}
+${ctx.sparql ? nav(ctx.sparql, t.sparql) : ''}
+${ctx.api ? nav(ctx.api, t.api) : ''}
+</ul></nav>
+${urls ? html`<a class="lang-switch" href="${urls.byLang[other]}" hreflang="${other}" lang="${other}" rel="alternate">${t.otherLanguage}</a>` : ''}
+</header>
+<main id="main">
+<h1>${text(ctx, spec.title)}</h1>
+${spec.main}
+</main>
+<footer class="site">
+${urls ? formatLinks(ctx, urls, spec.topic) : ''}
+${spec.topic ? html`<p class="iri">${t.canonicalIri}: <code>${spec.topic}</code></p>` : ''}
+<p>${t.footer}</p>
+</footer>
+</body>
+</html>
+`;
+  return doc.s;
+}
+
+function alternates(urls: PageUrls, lang: Lang): Html {
+  return html`<link rel="canonical" href="${urls.byLang[lang]}">
+${LANGS.map((l) => html`<link rel="alternate" hreflang="${l}" href="${urls.byLang[l]}">\n`)}<link rel="alternate" hreflang="x-default" href="${urls.byLang.en}">
+${urls.rdf.map(([f, url]) => html`<link rel="alternate" type="${MEDIA_TYPES[f]}" href="${url}" title="${FORMAT_NAMES[f]}">\n`)}`;
+}
+
+function formatLinks(ctx: PageCtx, urls: PageUrls, topic: string | undefined): Html {
+  return html`<p class="formats">${ctx.t.formats}: ${urls.rdf.map(
+    ([f, url], i) => html`${i ? ' · ' : ''}<a href="${url}" type="${MEDIA_TYPES[f]}">${FORMAT_NAMES[f]}</a>`,
+  )}${
+    ctx.sparql && topic
+      ? html` · <a class="query-this" href="${queryThisUrl(ctx.sparql, topic)}">${ctx.t.queryThis}</a>`
+      : ''
+  }</p>`;
+}

@@ -1,0 +1,264 @@
+// Renders every representation of the site once per Graph and keeps it: documents, pages, dumps, sitemap, assets.
+//
+// The Graph is immutable, so a representation depends only on (graph hash, deployment, path, format,
+// language): it is rendered on first request, kept, and identified by an ETag made of exactly those. The
+// server and the static export share this class, so both publish byte-identical files.
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Quad } from 'n3';
+import type { Config } from '../config.ts';
+import { DUMP_TYPES, type DumpName, dumpBody } from '../export/dumps.ts';
+import type { Graph } from '../rdf/graph.ts';
+import { serialize } from '../rdf/serialize.ts';
+import { FAVICON_SVG, SITE_CSS } from './assets.ts';
+import { datasetComputed, statistics } from './dataset.ts';
+import { describe, describeOntology, documentKeys, documentMetadata } from './documents.ts';
+import { CONTENT_TYPES, type Format, type Lang } from './formats.ts';
+import { strings } from './i18n.ts';
+import { Iris } from './iris.ts';
+import { documentJsonLd } from './jsonld-document.ts';
+import type { PageCtx } from './pages/common.ts';
+import { homePage } from './pages/home.ts';
+import { notFoundPage } from './pages/not-found.ts';
+import { ontologyPage } from './pages/ontology.ts';
+import { resourcePage } from './pages/resource.ts';
+import { robotsTxt, sitemapXml } from './sitemap.ts';
+import { Index } from './view.ts';
+import { Vocabulary } from './vocabulary.ts';
+
+export interface PublishOptions {
+  /** Public URL of the SPARQL endpoint to link to (pages, VoID); none in a static export by default. */
+  sparqlEndpoint?: string | undefined;
+  /** Public URL of the API description to link to. */
+  apiDescription?: string | undefined;
+  /** The day drawn as "now" on timelines (default: today). */
+  now?: number;
+}
+
+/**
+ * One rendered representation: its bytes, their type, and an ETag that names exactly this content. Bytes are
+ * Node Buffers, which the socket writes as they are (a plain Uint8Array is wrapped at every write).
+ */
+export class Representation {
+  private gz: Uint8Array<ArrayBuffer> | undefined;
+  constructor(
+    readonly body: Uint8Array<ArrayBuffer>,
+    readonly contentType: string,
+    readonly etag: string,
+  ) {}
+  /** The gzipped bytes (computed once); undefined when compressing is not worth it. */
+  gzipped(): Uint8Array<ArrayBuffer> | undefined {
+    if (this.body.byteLength < 1024) return undefined;
+    this.gz ??= gzipSync(this.body, { level: 9 });
+    return this.gz;
+  }
+}
+
+/** Latest modification day of the ontology and data files: the sitemap's lastmod and dcterms:modified. */
+export function lastModified(root: string, fallback: Date): string {
+  let latest = 0;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.name.endsWith('.ttl') || entry.name.endsWith('.jsonld')) {
+        latest = Math.max(latest, statSync(file).mtimeMs);
+      }
+    }
+  };
+  try {
+    walk(path.join(root, 'ontology'));
+    walk(path.join(root, 'data'));
+  } catch {
+    latest = 0;
+  }
+  return new Date(latest || fallback.getTime()).toISOString().slice(0, 10);
+}
+
+export class Publisher {
+  readonly iris: Iris;
+  readonly vocab: Vocabulary;
+  /** Document key → the subjects it describes (the topic and its fragment IRIs). */
+  readonly keys: ReadonlyMap<string, readonly string[]>;
+  readonly modified: string;
+  readonly now: number;
+  private readonly deployment: string;
+  private readonly cache = new Map<string, Representation | Promise<Representation>>();
+  private readonly quadCache = new Map<string, Quad[]>();
+  private fullIndex: Index | undefined;
+
+  constructor(
+    readonly graph: Graph,
+    readonly config: Config,
+    readonly options: PublishOptions = {},
+  ) {
+    this.iris = new Iris(graph.base, config.publicBase);
+    this.vocab = new Vocabulary(graph);
+    const keys = documentKeys(graph.store, this.iris);
+    if (!keys.has('ontology')) keys.set('ontology', [this.iris.ontology]);
+    this.keys = new Map([...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.modified = lastModified(config.root, graph.builtAt);
+    const today = new Date();
+    this.now = options.now ?? Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+    this.deployment = createHash('sha256')
+      .update(
+        JSON.stringify([config.publicBase, options.sparqlEndpoint, options.apiDescription, this.modified, this.now]),
+      )
+      .digest('hex')
+      .slice(0, 8);
+  }
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  /** Document keys of resources (doc/…), in order; the ontology is listed apart. */
+  documentKeys(): string[] {
+    return [...this.keys.keys()].filter((k) => k.startsWith('doc/'));
+  }
+
+  /** The quads of a document: its description, any computed part, and its own metadata. */
+  quads(key: string): Quad[] {
+    let quads = this.quadCache.get(key);
+    if (quads) return quads;
+    const topic = this.iris.topicOf(key);
+    if (key === 'ontology') quads = describeOntology(this.graph);
+    else {
+      quads = describe(this.graph, topic, this.keys.get(key) ?? [topic]);
+      if (topic === this.iris.dataset) {
+        quads = dedupe([
+          ...quads,
+          ...datasetComputed(this.graph, this.iris, {
+            sparqlEndpoint: this.options.sparqlEndpoint,
+            modified: this.modified,
+          }),
+        ]);
+      }
+      quads = [...quads, ...documentMetadata(this.iris, key, topic)];
+    }
+    this.quadCache.set(key, quads);
+    return quads;
+  }
+
+  private etag(...parts: string[]): string {
+    const variant = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12);
+    return `"${this.graph.hash.slice(0, 16)}-${this.deployment}-${variant}"`;
+  }
+
+  /** A cached representation, rendered by `render` on first use. */
+  private cached(
+    id: string,
+    type: string,
+    render: () => string | Promise<string>,
+  ): Representation | Promise<Representation> {
+    const hit = this.cache.get(id);
+    if (hit) return hit;
+    const made = Promise.resolve()
+      .then(render)
+      .then((text) => {
+        const rep = new Representation(Buffer.from(text), type, this.etag(id));
+        this.cache.set(id, rep);
+        return rep;
+      });
+    made.catch(() => this.cache.delete(id));
+    this.cache.set(id, made);
+    return made;
+  }
+
+  /** A document in one format (and, for HTML, one language). */
+  document(key: string, format: Format, lang: Lang): Representation | Promise<Representation> {
+    const id = `doc\u0000${key}\u0000${format}\u0000${format === 'html' ? lang : ''}`;
+    return this.cached(id, CONTENT_TYPES[format], () => {
+      const quads = this.quads(key);
+      if (format === 'jsonld') return documentJsonLd(quads, this.graph.context);
+      if (format !== 'html') {
+        // base '' keeps every IRI absolute: rdflib writes IRIs relative to a given base without an xml:base,
+        // which a client would resolve against the document's URL, not the dataset's base.
+        return serialize(format, quads, { prefixes: this.graph.prefixes, context: this.graph.context, base: '' });
+      }
+      // The page shows the resource, not the document's description of itself.
+      const self = this.iris.genericDocUrl(key);
+      const ctx = this.pageCtx(lang, new Index(quads.filter((q) => q.subject.value !== self)));
+      if (key === 'ontology') return ontologyPage(ctx);
+      const topic = this.iris.topicOf(key);
+      const fragments = [...new Set(quads.map((q) => q.subject.value).filter((s) => s.startsWith(`${topic}#`)))];
+      return resourcePage(ctx, { key, topic, fragments, now: this.now });
+    });
+  }
+
+  home(lang: Lang): Representation | Promise<Representation> {
+    return this.cached(`home\u0000${lang}`, CONTENT_TYPES.html, () => {
+      this.fullIndex ??= new Index(this.graph.store.getQuads(null, null, null, null));
+      const datasetIx = new Index(this.quads('doc/dataset/npcsc-kg'));
+      return homePage(this.pageCtx(lang, this.fullIndex), { datasetIx, stats: statistics(this.graph) });
+    });
+  }
+
+  dump(name: DumpName): Representation | Promise<Representation> {
+    return this.cached(`dump\u0000${name}`, DUMP_TYPES[name], () => dumpBody(this.graph, name));
+  }
+
+  sitemap(): Representation | Promise<Representation> {
+    return this.cached('sitemap', 'application/xml; charset=utf-8', () =>
+      sitemapXml(this.iris, [...this.keys.keys()], this.modified),
+    );
+  }
+
+  robots(): Representation | Promise<Representation> {
+    return this.cached('robots', 'text/plain; charset=utf-8', () =>
+      robotsTxt(this.iris, !!this.options.sparqlEndpoint),
+    );
+  }
+
+  context(): Representation | Promise<Representation> {
+    return this.cached(
+      'context',
+      'application/ld+json; charset=utf-8',
+      () => `${JSON.stringify(this.graph.context, null, 2)}\n`,
+    );
+  }
+
+  asset(name: 'site.css' | 'favicon.svg'): Representation | Promise<Representation> {
+    return name === 'site.css'
+      ? this.cached('css', 'text/css; charset=utf-8', () => SITE_CSS)
+      : this.cached('favicon', 'image/svg+xml', () => FAVICON_SVG);
+  }
+
+  /** The 404 body for an unknown identifier, in the negotiated format (never cached: it names the request). */
+  async notFound(iri: string, format: Format, lang: Lang): Promise<Representation> {
+    let text: string;
+    if (format === 'html') text = notFoundPage(this.pageCtx(lang, new Index([])), iri);
+    else if (format === 'jsonld')
+      text = `${JSON.stringify({ '@context': this.graph.context, '@graph': [] }, null, 2)}\n`;
+    else if (format === 'rdfxml')
+      text = `<?xml version="1.0" encoding="utf-8"?>\n<!-- No resource ${xmlComment(iri)} in this dataset. -->\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n`;
+    else text = `# No resource <${iri.replace(/[\r\n>]/g, '')}> in this dataset.\n`;
+    return new Representation(Buffer.from(text), CONTENT_TYPES[format], '');
+  }
+
+  pageCtx(lang: Lang, ix: Index): PageCtx {
+    return {
+      lang,
+      t: strings(lang),
+      iris: this.iris,
+      vocab: this.vocab,
+      ix,
+      sparql: this.options.sparqlEndpoint,
+      api: this.options.apiDescription,
+    };
+  }
+}
+
+const xmlComment = (s: string) => s.replace(/--/g, '- -').replace(/[<>&]/g, '');
+
+function dedupe(quads: Quad[]): Quad[] {
+  const seen = new Set<string>();
+  return quads.filter((q) => {
+    const k = `${q.subject.value} ${q.predicate.value} ${q.object.termType === 'Literal' ? JSON.stringify([q.object.value, q.object.language, q.object.datatype.value]) : q.object.value}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,139 @@
+// Turns a Representation into an HTTP response: ETag and 304, Cache-Control, Vary, gzip when accepted, security headers.
+//
+// Everything a response depends on (the representation, the request headers that chose it) is fixed for the
+// life of the Graph, so a prepared response (status, header object, body) is kept per request signature and
+// answering is a map lookup: the document routes then cost little more than the framework itself.
+import type { Context } from 'hono';
+import type { Lang } from './formats.ts';
+import type { Representation } from './publisher.ts';
+
+/** Pages load only this site's stylesheet and favicon; the JSON-LD block is data, never executed. */
+export const HTML_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+export interface RespondOptions {
+  status?: number;
+  /** Request headers the choice of representation depended on. */
+  vary?: readonly string[];
+  cacheControl?: string;
+  /** URL of the specific representation, when the request URL was negotiated. */
+  contentLocation?: string | undefined;
+  lang?: Lang | undefined;
+}
+
+/** A response ready to send any number of times: status, headers and body never change. */
+export interface Prepared {
+  status: number;
+  etag: string;
+  body: Uint8Array<ArrayBuffer> | null;
+  headers: Readonly<Record<string, string>>;
+  /** The headers of its 304 (no length, no encoding). */
+  notModified: Readonly<Record<string, string>>;
+}
+
+/** True when Accept-Encoding admits gzip (q > 0, by name or by *). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  for (const part of header.split(',')) {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*' && coding !== 'x-gzip') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/** If-None-Match matches when it lists this ETag (weakly compared) or is `*`. */
+export function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header || !etag) return false;
+  if (header.trim() === '*') return true;
+  const strip = (t: string) => t.trim().replace(/^W\//, '');
+  const want = strip(etag);
+  return header.split(',').some((t) => strip(t) === want);
+}
+
+export function prepare(rep: Representation, acceptEncoding: string | undefined, opts: RespondOptions = {}): Prepared {
+  const status = opts.status ?? 200;
+  const gz = rep.gzipped();
+  const useGzip = gz !== undefined && acceptsGzip(acceptEncoding);
+  const vary = gz ? [...(opts.vary ?? []), 'Accept-Encoding'] : [...(opts.vary ?? [])];
+  const etag = rep.etag ? (useGzip ? `${rep.etag.slice(0, -1)}-gz"` : rep.etag) : '';
+  const headers: Record<string, string> = {
+    'content-type': rep.contentType,
+    'cache-control': opts.cacheControl ?? (status === 200 ? 'public, max-age=3600' : 'public, max-age=60'),
+    'access-control-allow-origin': '*',
+    'x-content-type-options': 'nosniff',
+  };
+  if (etag) headers.etag = etag;
+  if (vary.length) headers.vary = vary.join(', ');
+  if (opts.contentLocation) headers['content-location'] = opts.contentLocation;
+  if (opts.lang) headers['content-language'] = opts.lang;
+  if (rep.contentType.startsWith('text/html')) headers['content-security-policy'] = HTML_CSP;
+  const notModified = { ...headers };
+  const body = useGzip && gz ? gz : rep.body;
+  if (useGzip) headers['content-encoding'] = 'gzip';
+  headers['content-length'] = String(body.byteLength);
+  return { status, etag: status === 200 ? etag : '', body, headers, notModified };
+}
+
+/** The raw Node.js request, when @hono/node-server serves the app (absent in app.request() tests). */
+interface NodeBindings {
+  incoming?: { url?: string; headers: Record<string, string | string[] | undefined> };
+}
+
+/**
+ * A request header, read from Node's own header object when there is one (cheaper than building the
+ * Web-standard Headers), else through Hono.
+ */
+export function header(c: Context, name: string): string | undefined {
+  const incoming = (c.env as NodeBindings | undefined)?.incoming;
+  if (incoming) {
+    const v = incoming.headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  }
+  return c.req.header(name);
+}
+
+/** Sends a prepared response, or its 304 when If-None-Match names its ETag. */
+export function send(c: Context, p: Prepared): Response {
+  if (p.etag) {
+    const inm = header(c, 'if-none-match');
+    if (inm && matchesEtag(inm, p.etag)) return new Response(null, { status: 304, headers: p.notModified });
+  }
+  return new Response(p.body, { status: p.status, headers: p.headers });
+}
+
+export function respond(c: Context, rep: Representation, opts: RespondOptions = {}): Response {
+  return send(c, prepare(rep, c.req.header('accept-encoding'), opts));
+}
+
+/**
+ * Prepared responses by request signature (path, query and the headers that negotiate), bounded: past
+ * `max` entries it starts afresh, so a client sending endless header variations cannot grow it.
+ */
+export class ResponseCache {
+  private readonly map = new Map<string, Prepared>();
+  constructor(private readonly max = 20_000) {}
+
+  static key(c: Context): string {
+    const incoming = (c.env as NodeBindings | undefined)?.incoming;
+    if (incoming?.url !== undefined) {
+      const h = incoming.headers;
+      return `${incoming.url}\u0000${h.accept ?? ''}\u0000${h['accept-language'] ?? ''}\u0000${h['accept-encoding'] ?? ''}`;
+    }
+    const url = c.req.url;
+    const q = url.indexOf('?');
+    return `${c.req.path}\u0000${q >= 0 ? url.slice(q) : ''}\u0000${c.req.header('accept') ?? ''}\u0000${
+      c.req.header('accept-language') ?? ''
+    }\u0000${c.req.header('accept-encoding') ?? ''}`;
+  }
+
+  get(key: string): Prepared | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, p: Prepared): void {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(key, p);
+  }
+}

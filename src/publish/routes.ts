@@ -1,0 +1,157 @@
+// The linked-data surface: dereferencing (/id → 303 → /doc), documents in every format, pages, dataset, dumps, sitemap.
+//
+// Paths are answered at the root of the app; behind a proxy that publishes the site under a path prefix
+// (publicBase https://example.org/kg/), the proxy strips the prefix and every link still carries it.
+// Routes are plain paths and wildcards (no regex parameters), so Hono keeps its fast RegExpRouter.
+import type { Context } from 'hono';
+import { DUMP_NAMES } from '../export/dumps.ts';
+import type { RouteModule } from '../http/app.ts';
+import { notAcceptable } from '../http/errors.ts';
+import {
+  SUFFIXES as DOCUMENT_SUFFIXES,
+  type Format,
+  formatParam,
+  type Lang,
+  langParam,
+  negotiateFormat,
+  negotiateLang,
+  OFFERED,
+  splitSuffix,
+} from './formats.ts';
+import { Publisher, type Representation } from './publisher.ts';
+import { type Prepared, prepare, ResponseCache, send } from './respond.ts';
+
+export const linkedDataRoutes: RouteModule = (app, { graph, config }) => {
+  const pub = new Publisher(graph, config, {
+    sparqlEndpoint: `${config.publicBase}sparql`,
+    apiDescription: `${config.publicBase}api/openapi.json`,
+  });
+  const h = handlers(pub);
+  const cache = new ResponseCache();
+  /** Answers from the prepared-response cache; computes (and keeps) the response on a miss. */
+  const get = (path: string, make: (c: Context) => Prepared | Promise<Prepared>) =>
+    app.get(path, (c): Response | Promise<Response> => {
+      const key = ResponseCache.key(c);
+      const hit = cache.get(key);
+      // A hit answers synchronously: no promise for Hono or the Node adapter to wait on.
+      if (hit) return send(c, hit);
+      return Promise.resolve(make(c)).then((p): Response => {
+        cache.set(key, p);
+        return send(c, p);
+      });
+    });
+  const file = (c: Context, rep: Representation | Promise<Representation>) =>
+    Promise.resolve(rep).then((r) => prepare(r, c.req.header('accept-encoding')));
+
+  get('/', (c) => h.home(c, undefined));
+  get('/index.html', (c) => h.home(c, 'en'));
+  get('/index.zh-Hans.html', (c) => h.home(c, 'zh-Hans'));
+  get('/id/*', (c) => h.identifier(c, c.req.path.slice('/id/'.length)));
+  get('/doc/*', (c) => h.document(c, c.req.path.slice(1)));
+  get('/ontology', (c) => h.document(c, 'ontology'));
+  get('/ontology/alignments', (c) => h.document(c, 'ontology', 'ontology/alignments'));
+  for (const suffix of DOCUMENT_SUFFIXES) get(`/ontology${suffix}`, (c) => h.document(c, c.req.path.slice(1)));
+  get('/dataset', (c) => h.document(c, 'doc/dataset/npcsc-kg', 'dataset'));
+  get('/.well-known/void', (c) => h.document(c, 'doc/dataset/npcsc-kg', '.well-known/void', true));
+  for (const dump of DUMP_NAMES) get(`/${dump}`, (c) => file(c, pub.dump(dump)));
+  get('/sitemap.xml', (c) => file(c, pub.sitemap()));
+  get('/robots.txt', (c) => file(c, pub.robots()));
+  get('/context.jsonld', (c) => file(c, pub.context()));
+  get('/assets/site.css', (c) => file(c, pub.asset('site.css')));
+  get('/assets/favicon.svg', (c) => file(c, pub.asset('favicon.svg')));
+};
+
+interface Choice {
+  format: Format;
+  lang: Lang;
+  /** Request headers the choice depended on (for Vary). */
+  vary: string[];
+}
+
+/** Picks format and language: ?format= over a file suffix over Accept; ?lang= over the suffix over Accept-Language. */
+function choose(c: Context, fixed: { format?: Format; lang?: Lang }, rdfFirst = false): Choice | undefined {
+  const vary: string[] = [];
+  let format = formatParam(c.req.query('format')) ?? fixed.format;
+  if (!format) {
+    vary.push('Accept');
+    format = negotiateFormat(c.req.header('accept'), rdfFirst);
+    if (!format) return undefined;
+  }
+  let lang = langParam(c.req.query('lang')) ?? fixed.lang;
+  if (!lang) {
+    if (format === 'html') vary.push('Accept-Language');
+    lang = negotiateLang(c.req.header('accept-language'));
+  }
+  return { format, lang, vary };
+}
+
+function handlers(pub: Publisher) {
+  const { iris } = pub;
+
+  /** Unknown identifier: 404 in the format the client asked for (plain text when it accepts none). */
+  const notFound = async (c: Context, iri: string, fixed: { format?: Format; lang?: Lang } = {}): Promise<Prepared> => {
+    const choice = choose(c, fixed) ?? { format: 'turtle' as Format, lang: 'en' as Lang, vary: ['Accept'] };
+    const rep = await pub.notFound(iri, choice.format, choice.lang);
+    return prepare(rep, c.req.header('accept-encoding'), {
+      status: 404,
+      vary: choice.vary,
+      lang: choice.format === 'html' ? choice.lang : undefined,
+    });
+  };
+
+  return {
+    /** `/id/{kind}/{slug}`: 303 See Other to the document in the negotiated format (Location on the public base). */
+    async identifier(c: Context, rest: string): Promise<Prepared> {
+      const key = `doc/${rest}`;
+      if (!pub.has(key)) return notFound(c, `${iris.base}id/${rest}`);
+      const choice = choose(c, {});
+      if (!choice) throw notAcceptable(OFFERED);
+      const headers = {
+        location: iris.docUrl(key, choice.format, choice.lang),
+        vary: 'Accept, Accept-Language',
+        'cache-control': 'public, max-age=3600',
+        'access-control-allow-origin': '*',
+        'content-length': '0',
+      };
+      return { status: 303, etag: '', body: null, headers, notModified: headers };
+    },
+
+    /**
+     * A document by path: `doc/…`, `ontology`, with an optional suffix (`.ttl`, `.zh-Hans.html`, …).
+     * `alias` serves the document at another path (/dataset, /.well-known/void); Content-Location names it.
+     */
+    async document(c: Context, path: string, alias?: string, rdfFirst = false): Promise<Prepared> {
+      const { stem, format, lang } = alias ? { stem: path, format: undefined, lang: undefined } : splitSuffix(path);
+      const fixed = { ...(format ? { format } : {}), ...(lang ? { lang } : {}) };
+      if (!pub.has(stem)) {
+        return notFound(c, stem.startsWith('doc/') ? `${iris.base}id/${stem.slice(4)}` : `${iris.base}${stem}`, fixed);
+      }
+      const choice = choose(c, fixed, rdfFirst);
+      if (!choice) throw notAcceptable(OFFERED);
+      const rep = await pub.document(stem, choice.format, choice.lang);
+      const negotiated = choice.vary.length > 0 || alias !== undefined;
+      return prepare(rep, c.req.header('accept-encoding'), {
+        vary: choice.vary,
+        contentLocation: negotiated ? iris.docUrl(stem, choice.format, choice.lang) : undefined,
+        lang: choice.format === 'html' ? choice.lang : undefined,
+      });
+    },
+
+    /** The home page; RDF clients asking for `/` get the dataset description. */
+    async home(c: Context, lang: Lang | undefined): Promise<Prepared> {
+      const choice = choose(c, lang ? { format: 'html', lang } : {});
+      if (!choice) throw notAcceptable(OFFERED);
+      if (choice.format !== 'html') {
+        const rep = await pub.document('doc/dataset/npcsc-kg', choice.format, choice.lang);
+        return prepare(rep, c.req.header('accept-encoding'), {
+          vary: choice.vary,
+          contentLocation: iris.docUrl('doc/dataset/npcsc-kg', choice.format),
+        });
+      }
+      return prepare(await pub.home(choice.lang), c.req.header('accept-encoding'), {
+        vary: choice.vary,
+        lang: choice.lang,
+      });
+    },
+  };
+}

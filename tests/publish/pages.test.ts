@@ -1,0 +1,274 @@
+// The HTML pages: home, office (holders table, timeline with windows), people, tenures, ontology; two languages; escaping.
+
+import type { Hono } from 'hono';
+import { DataFactory, Store } from 'n3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.ts';
+import { HTML_CSP } from '../../src/publish/respond.ts';
+import { linkedDataRoutes } from '../../src/publish/routes.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
+import { NS, prefixesFor } from '../../src/rdf/ns.ts';
+import { testConfig } from '../support/graph.ts';
+import { ldApp, linksOf } from './helpers.ts';
+
+const PUBLIC = 'http://127.0.0.1:8126/';
+const BASE = 'https://w3id.org/npcsc/';
+let app: Hono;
+let graph: Graph;
+
+beforeAll(async () => {
+  ({ app, graph } = await ldApp({ publicBase: PUBLIC }));
+});
+
+async function page(path: string, headers: Record<string, string> = {}): Promise<string> {
+  const res = await app.request(path, { headers });
+  expect(res.status, path).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/html; charset=utf-8/);
+  return res.text();
+}
+
+describe('The home page', () => {
+  let html: string;
+  beforeAll(async () => {
+    html = await page('/', { accept: 'text/html' });
+  });
+
+  it('describes the dataset and links to SPARQL, the API and every dump', () => {
+    const links = linksOf(html, PUBLIC);
+    for (const target of [
+      'sparql',
+      'api/openapi.json',
+      'dump.ttl',
+      'dump.nt',
+      'dump.jsonld',
+      'dump.csv',
+      '.well-known/void',
+    ]) {
+      expect(links, target).toContain(`${PUBLIC}${target}`);
+    }
+    expect(html).toMatch(/triples about \d+ things/);
+  });
+
+  it('lists the secretaries-general', () => {
+    expect(html).toContain(`${PUBLIC}doc/person/peng-zhen.html`);
+    expect(html).toContain(`${PUBLIC}doc/tenure/secretary-general/14.html`);
+  });
+
+  it('has a Chinese version with hreflang alternates both ways', async () => {
+    const zh = await page('/index.zh-Hans.html');
+    expect(zh).toMatch(/<html lang="zh-Hans">/);
+    expect(zh).toContain('全国人大常委会秘书长知识图谱');
+    expect(html).toContain(`<link rel="alternate" hreflang="zh-Hans" href="${PUBLIC}index.zh-Hans.html">`);
+    expect(zh).toContain(`<link rel="alternate" hreflang="en" href="${PUBLIC}">`);
+  });
+});
+
+describe('The office page', () => {
+  let html: string;
+  beforeAll(async () => {
+    html = await page('/doc/office/secretary-general.html');
+  });
+
+  it('shows the infobox facts', () => {
+    for (const label of ['appointed by', 'nominated by', 'ex officio member of', 'term length', 'incumbent']) {
+      expect(html, label).toContain(`>${label}</span>`);
+    }
+  });
+
+  it('has a holders table with one row per tenure', () => {
+    const table = /<table class="tenures">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const rows = table.match(/<tr>/g)?.length ?? 0;
+    const tenures = graph.store.getSubjects(
+      `${BASE}ontology#office`,
+      `${BASE}id/office/secretary-general`,
+      null,
+    ).length;
+    expect(rows - 1).toBe(tenures);
+  });
+
+  it('shows dates at their precision, never padded to a day', () => {
+    expect(html).toContain('<time datetime="1965-01" data-precision="month">January 1965</time>');
+    expect(html).toContain('<time datetime="1954-09-27" data-precision="day">27 September 1954</time>');
+    expect(html).toContain('<time datetime="1988" data-precision="year">1988</time>');
+    expect(html).not.toMatch(/datetime="1965-01-01"/);
+  });
+
+  it('draws a server-rendered timeline where uncertain dates are windows, not points', () => {
+    const svg = /<svg[\s\S]*?<\/svg>/.exec(html)?.[0] ?? '';
+    expect(svg).toMatch(/role="img"/);
+    expect(svg.match(/class="tl-row"/g)?.length).toBe(
+      graph.store.getSubjects(`${BASE}ontology#office`, `${BASE}id/office/secretary-general`, null).length,
+    );
+    // Liu Ningyi's start is known only within the 3rd NPC's first session.
+    expect(svg).toMatch(
+      /class="tl-window tl-start" data-from="1964-12-21" data-to="1965-01-04" x="[\d.]+" y="[\d.]+" width="[\d.]+"/,
+    );
+    // Peng Zhen's first start is known to the day: no window.
+    const first = /<a href="[^"]*secretary-general\/1\.html" class="tl-row">[\s\S]*?<\/a>/.exec(svg)?.[0] ?? '';
+    expect(first).not.toMatch(/tl-start/);
+    expect(first).toMatch(/tl-end" data-from="1964-12-21" data-to="1965-01-04"/);
+    // The current tenure runs open-ended.
+    expect(svg).toMatch(/tl-bar tl-current/);
+  });
+
+  it('shows the window of a date known only within one', () => {
+    expect(html).toMatch(
+      /January 1965<\/time> <span class="window">\(between 21 December 1964 and 4 January 1965\)<\/span>/,
+    );
+  });
+
+  it('has a canonical link, hreflang alternates and an alternate link to every RDF format', () => {
+    expect(html).toContain(`<link rel="canonical" href="${PUBLIC}doc/office/secretary-general.html">`);
+    expect(html).toContain(`<link rel="alternate" hreflang="en" href="${PUBLIC}doc/office/secretary-general.html">`);
+    expect(html).toContain(
+      `<link rel="alternate" hreflang="zh-Hans" href="${PUBLIC}doc/office/secretary-general.zh-Hans.html">`,
+    );
+    expect(html).toContain(`<link rel="alternate" hreflang="x-default"`);
+    for (const [type, ext] of [
+      ['text/turtle', 'ttl'],
+      ['application/ld+json', 'jsonld'],
+      ['application/n-triples', 'nt'],
+      ['application/rdf+xml', 'rdf'],
+    ]) {
+      expect(html).toContain(
+        `<link rel="alternate" type="${type}" href="${PUBLIC}doc/office/secretary-general.${ext}"`,
+      );
+    }
+  });
+
+  it('has a "query this" link that opens /sparql prefilled', () => {
+    const href = /<a class="query-this" href="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, '&') ?? '';
+    const url = new URL(href);
+    expect(`${url.origin}${url.pathname}`).toBe(`${PUBLIC}sparql`);
+    expect(url.searchParams.get('query')).toBe(`DESCRIBE <${BASE}id/office/secretary-general>`);
+  });
+
+  it('shows the conflict notes about the office and its sources, linking out', () => {
+    expect(html).toContain('id="notes"');
+    expect(html).toMatch(/<a href="https:\/\/wikimili\.com[^"]*" rel="external nofollow noopener">/);
+  });
+
+  it('loads no external asset and runs no script (the JSON-LD block is data)', async () => {
+    const res = await app.request('/doc/office/secretary-general.html');
+    expect(res.headers.get('content-security-policy')).toBe(HTML_CSP);
+    for (const m of html.matchAll(/<(link|script|img)\b[^>]*>/g)) {
+      const tag = m[0];
+      if (tag.startsWith('<script')) expect(tag).toBe('<script type="application/ld+json">');
+      if (/rel="(stylesheet|icon)"/.test(tag)) expect(tag).toContain(`href="${PUBLIC}assets/`);
+    }
+    expect(html).not.toMatch(/\sstyle="/);
+    expect(html).not.toMatch(/\son[a-z]+="/);
+  });
+});
+
+describe('Pages in simplified Chinese', () => {
+  it.each([
+    ['/doc/office/secretary-general.zh-Hans.html', {}],
+    ['/doc/office/secretary-general.html?lang=zh-Hans', {}],
+    ['/doc/office/secretary-general', { accept: 'text/html', 'accept-language': 'zh-CN,zh;q=0.9' }],
+  ])('are served for %s', async (path, headers) => {
+    const res = await app.request(path, { headers });
+    const html = await res.text();
+    expect(html).toMatch(/<html lang="zh-Hans">/);
+    expect(res.headers.get('content-language')).toBe('zh-Hans');
+    expect(html).toContain('全国人民代表大会常务委员会秘书长');
+    expect(html).toContain('<time datetime="1965-01" data-precision="month">1965年1月</time>');
+    expect(html).toContain(`${PUBLIC}doc/person/peng-zhen.zh-Hans.html`);
+  });
+
+  it('mark text that exists only in English with lang="en"', async () => {
+    const html = await page('/doc/office/chairperson.zh-Hans.html');
+    expect(html).toMatch(/<h1><span lang="en">Chairperson of the Standing Committee/);
+  });
+});
+
+describe('The pages of people, tenures, organisations, NPC terms and notes', () => {
+  it('show a person’s tenures with a timeline', async () => {
+    const html = await page('/doc/person/peng-zhen.html');
+    expect(html).toContain('id="tenures"');
+    expect(html.match(/class="tl-row"/g)?.length).toBe(3);
+    expect(html).toContain('<time datetime="1902-10-12" data-precision="day">12 October 1902</time>');
+  });
+
+  it('show a tenure with its holder, office, NPC terms and the notes about it', async () => {
+    const html = await page('/doc/tenure/secretary-general/2.html');
+    expect(html).toContain(`${PUBLIC}doc/person/liu-ningyi.html`);
+    expect(html).toContain(`${PUBLIC}doc/npc-term/3.html`);
+    expect(html).toContain('id="notes"');
+    expect(html).toContain('What is not known');
+  });
+
+  it.each([
+    '/doc/org/npcsc.html',
+    '/doc/npc-term/3.html',
+    '/doc/note/sg-1-end-1965.html',
+    '/doc/dataset/npcsc-kg.html',
+  ])('render %s', async (path) => {
+    const html = await page(path);
+    expect(html).toContain('<h1>');
+  });
+});
+
+describe('The ontology page', () => {
+  it('lists every class and property with both labels, comments and alignments', async () => {
+    const html = await page('/ontology.html');
+    const terms = graph.store
+      .getSubjects(null, null, null)
+      .map((s) => s.value)
+      .filter((s) => s.startsWith(`${BASE}ontology#`));
+    for (const t of terms) {
+      const local = t.slice(`${BASE}ontology#`.length);
+      expect(html, local).toContain(`id="${local}"`);
+      for (const label of graph.store.getObjects(t, `${NS.rdfs}label`, null)) expect(html).toContain(label.value);
+    }
+    expect(html).toContain('http://www.w3.org/ns/org#Membership');
+    expect(html).toContain('id="alignments"');
+  });
+});
+
+describe('A page of data with markup in it', () => {
+  it('escapes every literal', async () => {
+    const base = 'https://example.org/x/';
+    const { namedNode, literal, quad } = DataFactory;
+    const store = new Store([
+      quad(namedNode(`${base}id/person/evil`), namedNode(`${NS.rdf}type`), namedNode(`${NS.schema}Person`)),
+      quad(
+        namedNode(`${base}id/person/evil`),
+        namedNode(`${NS.rdfs}label`),
+        literal('<script>alert("x")</script> & <b>co</b>', 'en'),
+      ),
+      quad(
+        namedNode(`${base}id/person/evil`),
+        namedNode(`${NS.schema}name`),
+        literal('<script>alert("x")</script> & <b>co</b>', 'en'),
+      ),
+      quad(
+        namedNode(`${base}id/person/evil`),
+        namedNode(`${NS.rdfs}comment`),
+        literal('"quoted" \'single\' </p>', 'en'),
+      ),
+      quad(namedNode(`${base}id/person/evil`), namedNode(`${NS.dcterms}source`), namedNode('javascript:alert(1)')),
+    ]);
+    const fake: Graph = {
+      store,
+      base,
+      hash: '0'.repeat(64),
+      prefixes: prefixesFor(base),
+      context: { '@context': {} },
+      counts: { asserted: 4, derived: 0, total: 4 },
+      warnings: [],
+      derivation: {} as Graph['derivation'],
+      builtAt: new Date(0),
+    };
+    const config = testConfig({ base, publicBase: 'http://127.0.0.1:9/' });
+    const fakeApp = createApp(fake, config, [linkedDataRoutes]);
+    const res = await fakeApp.request('/doc/person/evil.html');
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).not.toContain('<b>co</b>');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;');
+    expect(html).not.toMatch(/href="javascript:/);
+    const block = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(JSON.parse(block).name['@value']).toBe('<script>alert("x")</script> & <b>co</b>');
+  });
+});
