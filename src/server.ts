@@ -28,9 +28,26 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+  // Listen first: with --port 0 the public base must name the port the system chose.
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve(
+      {
+        fetch: (req, env) =>
+          app ? app.fetch(req, env) : new Response('starting\n', { status: 503, headers: { 'retry-after': '1' } }),
+        port,
+        hostname: host,
+      },
+      () => resolve(s),
+    );
+  });
+  // Slow clients: a request must send its headers within 10 s and complete within 60 s.
+  Object.assign(server, { headersTimeout: 10_000, requestTimeout: 60_000 });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
   const config = makeConfig({
     ...(values.base ? { base: values.base } : {}),
-    publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/`,
     ...(values.root ? { root: values.root } : {}),
     ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
     ...(timeoutMs ? { limits: { timeoutMs } } : {}),
@@ -38,13 +55,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const graph = await loadGraph(config);
   // Warm the engine so the first visitor does not pay for Comunica's start-up.
   await runQuery(graph.store, 'ASK { ?s ?p ?o }', { timeoutMs: 30_000 });
-  const app = createApp(graph, config, ROUTES);
-
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
-  });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
+  app = createApp(graph, config, ROUTES);
   io.out(
     `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${actualPort}/ (public base ${config.publicBase})\n`,
   );

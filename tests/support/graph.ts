@@ -1,6 +1,6 @@
-// Builds the real Graph once per test worker and hands the same immutable instance to every test file in it.
+// Loads the real Graph (through the build cache) once per test worker and shares the immutable instance.
 import { type Config, makeConfig } from '../../src/config.ts';
-import { buildGraph, type Graph } from '../../src/rdf/graph.ts';
+import { type Graph, loadGraph } from '../../src/rdf/graph.ts';
 
 const cache = new Map<string, Promise<Graph>>();
 
@@ -9,7 +9,7 @@ export function realGraph(overrides: Parameters<typeof makeConfig>[0] = {}): Pro
   const key = JSON.stringify(overrides);
   let g = cache.get(key);
   if (!g) {
-    g = buildGraph(makeConfig(overrides));
+    g = loadGraph(makeConfig(overrides));
     cache.set(key, g);
   }
   return g;
