@@ -150,10 +150,10 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
       warnings: [...graph.warnings],
       derivation: graph.derivation,
     };
-    writeFileSync(`${ntFile}.tmp`, nt);
-    renameSync(`${ntFile}.tmp`, ntFile);
-    writeFileSync(`${metaFile}.tmp`, JSON.stringify(meta));
-    renameSync(`${metaFile}.tmp`, metaFile);
+    writeFileSync(`${ntFile}.${process.pid}.tmp`, nt);
+    renameSync(`${ntFile}.${process.pid}.tmp`, ntFile);
+    writeFileSync(`${metaFile}.${process.pid}.tmp`, JSON.stringify(meta));
+    renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
