@@ -99,9 +99,25 @@ export function toRdfXml(quads: readonly Quad[], base: string): string {
   for (const q of sortQuads(quads)) {
     g.add(term(q.subject) as never, rdflib.sym(q.predicate.value), term(q.object) as never);
   }
-  const out = rdflib.serialize(null, g, base, 'application/rdf+xml');
-  if (typeof out !== 'string') throw new Error('rdflib wrote no RDF/XML');
-  return out;
+  // rdflib makes IRIs relative to the base it is given but writes no xml:base, so a reader resolves them against
+  // wherever it fetched the document: given no base, it writes them absolute. (`base` stays for the callers.)
+  void base;
+  const sz = rdflib.Serializer(g);
+  // rdflib 2.4 writes a blank node with one incoming arc inside rdf:parseType="Resource" and still wraps it in a
+  // node element there, which RDF/XML reads as other triples; every subject written as a root comes out right.
+  const findRoots = sz.rootSubjects.bind(sz);
+  sz.rootSubjects = (sts) => {
+    const stats = findRoots(sts);
+    const roots = Object.keys(stats.subjects).map((k) => sz.fromStr(k));
+    const incoming = Object.fromEntries(
+      (Object.entries(stats.incoming) as [string, unknown[]][]).map(([k, arcs]) => [
+        k,
+        k.startsWith('_:') && arcs.length === 1 ? [...arcs, ...arcs] : arcs,
+      ]),
+    );
+    return { ...stats, roots, rootsHash: Object.fromEntries(roots.map((r) => [r.toNT(), true])), incoming };
+  };
+  return sz.statementsToXML(g.statementsMatching(undefined, undefined, undefined, undefined));
 }
 
 /** One entry point for every RDF format the project writes. */

@@ -1,0 +1,68 @@
+// The SPARQL interface's routes: /sparql (protocol, service description, query page), /api/* (stored queries, OpenAPI) and the page's assets.
+import type { Context } from 'hono';
+import type { RouteModule } from '../http/app.ts';
+import { HttpError, methodNotAllowed } from '../http/errors.ts';
+import { CORS_HEADERS, Executor, preflight } from './execute.ts';
+import { poolFor, prestartQueryThread } from './pool.ts';
+import { sparqlHandler } from './protocol.ts';
+import { example, queryPage, queryPageAssets } from './query-page.ts';
+import { serviceDescriptionHandler } from './service-description.ts';
+import { loadStoredQueries, openApiHandler, storedQueryHandler } from './stored.ts';
+
+type Handler = (c: Context) => Response | Promise<Response>;
+
+// A query thread takes seconds to load Comunica; it starts now, while the server is still loading the graph.
+prestartQueryThread();
+
+const corsOnError = (e: unknown): never => {
+  if (e instanceof HttpError) Object.assign(e.headers, CORS_HEADERS);
+  throw e;
+};
+
+/**
+ * Errors of these routes carry the CORS headers too, so that a script on another origin can read why. A handler
+ * that answers at once (a cache hit) stays synchronous.
+ */
+const withCors =
+  (handler: Handler): Handler =>
+  (c) => {
+    try {
+      const response = handler(c);
+      return response instanceof Promise ? response.catch(corsOnError) : response;
+    } catch (e) {
+      return corsOnError(e);
+    }
+  };
+
+/**
+ * Methods answered 405 by name, not by a catch-all: a second route on the same path would make Hono run every
+ * request through its middleware chain, a cost the cache-hit path notices.
+ */
+const OTHER_METHODS = ['PUT', 'DELETE', 'PATCH'];
+
+const refuse =
+  (allow: string): Handler =>
+  () => {
+    throw methodNotAllowed(allow);
+  };
+
+export const sparqlRoutes: RouteModule = (app, ctx) => {
+  const { graph, config } = ctx;
+  const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency));
+  const stored = loadStoredQueries(config.root, graph.base);
+  const page = queryPage(
+    ctx,
+    stored.map((s) => example(s.file, graph.base, s.extensions)),
+  );
+  const sparql = withCors(sparqlHandler(ctx, { exec, page, describe: serviceDescriptionHandler(ctx) }));
+
+  app.get('/sparql', sparql); // query by GET; without one, the service description or (for browsers) the query page
+  app.post('/sparql', sparql); // query by form or as application/sparql-query; updates are refused
+  app.options('/sparql', preflight); // CORS preflight
+  app.on(OTHER_METHODS, '/sparql', refuse('GET, HEAD, POST, OPTIONS'));
+  app.get('/api/openapi.json', openApiHandler(ctx, stored)); // OpenAPI 3 description of the stored queries
+  app.get('/api/:name', withCors(storedQueryHandler(ctx, exec, stored))); // one stored query, e.g. /api/holders.csv
+  app.options('/api/:name', preflight);
+  app.on(['POST', ...OTHER_METHODS], '/api/*', refuse('GET, HEAD, OPTIONS'));
+  app.get('/assets/yasgui/:file', queryPageAssets()); // YASGUI from node_modules, and the page's script and style
+};

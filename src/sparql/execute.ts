@@ -1,0 +1,159 @@
+// Runs a planned query through the answer cache and the worker pool, and turns the answer into a response: ETag, 304, Cache-Control, limits.
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+import type { AppContext } from '../http/app.ts';
+import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
+import { isAllowed } from '../outbound.ts';
+import { type Answer, AnswerCache, etagOf, matches } from './cache.ts';
+import type { Job } from './job.ts';
+import type { Parsed } from './parse.ts';
+import { QueryError, type QueryPool } from './pool.ts';
+
+/** Freshness of a cacheable answer: the Graph only changes when the server restarts on new data. */
+export const CACHE_CONTROL = 'public, max-age=300';
+
+/** Headers every response of /sparql and /api carries so that scripts on other origins can read it. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': 'ETag, Results-Truncated, Results-Limit, Retry-After',
+};
+
+/** Answers a CORS preflight for GET and POST with the headers the protocol uses. */
+export const preflight = (): Response =>
+  new Response(null, {
+    status: 204,
+    headers: {
+      ...CORS_HEADERS,
+      'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
+      'access-control-allow-headers': 'Accept, Cache-Control, Content-Type, If-None-Match',
+      'access-control-max-age': '86400',
+    },
+  });
+
+export interface Plan {
+  /** Identifies the body: equal for requests that must get the same bytes. Undefined when never reused. */
+  key: string | undefined;
+  job: Job;
+  contentType: string;
+}
+
+/** Refuses a SERVICE the allowlist does not name (SILENT ones fail quietly inside the engine instead). */
+export function checkServices(parsed: Extract<Parsed, { kind: 'query' }>, allowlist: readonly string[]): void {
+  for (const s of parsed.services) {
+    if (s.iri === undefined) throw badRequest('SERVICE needs an endpoint IRI here, not a variable');
+    if (!s.silent && !isAllowed(s.iri, allowlist)) {
+      throw badRequest(
+        `SERVICE <${s.iri}> is not allowed; this endpoint reaches only: ${allowlist.join(', ') || 'no endpoint'}`,
+      );
+    }
+  }
+}
+
+export class Executor {
+  private readonly answers = new AnswerCache();
+  /** Answers being computed, by cache key: the same request arriving meanwhile waits for that run. */
+  private readonly running = new Map<string, Promise<Answer>>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly pool: QueryPool,
+  ) {}
+
+  /** The job fields every query shares: the graph's base for relative IRIs, the limits and the allowlist. */
+  jobDefaults(): Omit<Job, 'query' | 'format' | 'extensions'> {
+    const { config, graph } = this.ctx;
+    return {
+      baseIRI: graph.base,
+      allowlist: config.serviceAllowlist,
+      maxResults: config.limits.resultRows,
+      timeoutMs: config.limits.timeoutMs,
+      limitsDocs: `${config.publicBase}sparql#limits`,
+    };
+  }
+
+  /** An answer stored under the exact request (method, path, query string, Accept): no parsing on this path. */
+  exact(key: string): Answer | undefined {
+    return this.answers.get(`=${key}`);
+  }
+
+  remember(key: string, answer: Answer): void {
+    if (answer.etag) this.answers.set(`=${key}`, answer);
+  }
+
+  /**
+   * The answer to `plan`: from the cache when the same normalised request was answered before, unless the client
+   * asked for a fresh one (Cache-Control: no-cache); the fresh answer then replaces the kept one.
+   */
+  async run(plan: Plan, fresh = false): Promise<Answer> {
+    const cacheKey = plan.key === undefined ? undefined : `~${plan.key}\u0000${plan.contentType}`;
+    if (!cacheKey) return this.compute(plan, undefined);
+    const hit = !fresh && (this.answers.get(cacheKey) ?? this.running.get(cacheKey));
+    if (hit) return hit;
+    const computing = this.compute(plan, cacheKey).finally(() => this.running.delete(cacheKey));
+    this.running.set(cacheKey, computing);
+    return computing;
+  }
+
+  private async compute(plan: Plan, cacheKey: string | undefined): Promise<Answer> {
+    let done: Awaited<ReturnType<QueryPool['run']>>;
+    try {
+      done = await this.pool.run(plan.job);
+    } catch (e) {
+      throw asHttpError(e);
+    }
+    const etag = cacheKey ? etagOf(this.ctx.graph.hash, cacheKey) : undefined;
+    const headers: Record<string, string> = {
+      'content-type': plan.contentType,
+      'cache-control': etag ? CACHE_CONTROL : 'no-store',
+      vary: 'Accept',
+      ...CORS_HEADERS,
+    };
+    if (etag) headers.etag = etag;
+    if (done.truncated) {
+      headers['results-truncated'] = 'true';
+      headers['results-limit'] = String(plan.job.maxResults);
+    }
+    const answer: Answer = { status: 200, body: done.body, headers, etag };
+    if (cacheKey) this.answers.set(cacheKey, answer);
+    return answer;
+  }
+}
+
+/**
+ * A request header, read from Node's own request when the app runs on @hono/node-server (parsed already, where
+ * the Request's Headers would be built on first use), else from the Request: the cache-hit path reads only these.
+ */
+export function header(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Whether the client asks for an answer computed now (Cache-Control: no-cache, or the older Pragma). */
+export const wantsFresh = (c: Context): boolean =>
+  /\bno-cache\b/i.test(header(c, 'cache-control') ?? '') || /\bno-cache\b/i.test(header(c, 'pragma') ?? '');
+
+/** Makes the response for `answer`, or a 304 when the client's If-None-Match already names it. */
+export function respond(answer: Answer, c: Context): Response {
+  const conditional = c.req.method === 'GET' || c.req.method === 'HEAD';
+  if (conditional && matches(header(c, 'if-none-match'), answer.etag)) {
+    const { 'content-type': _type, ...rest } = answer.headers;
+    return new Response(null, { status: 304, headers: rest });
+  }
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}
+
+function asHttpError(e: unknown): Error {
+  if (!(e instanceof QueryError)) return e as Error;
+  switch (e.kind) {
+    case 'busy':
+      return serviceUnavailable(e.message, 1);
+    case 'timeout':
+      return new HttpError(503, e.message);
+    case 'client':
+      return badRequest(e.message);
+    case 'internal':
+      return new Error(`query failed: ${e.message}`);
+  }
+}

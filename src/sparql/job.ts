@@ -1,0 +1,63 @@
+// What crosses the thread boundary between the query pool and its workers: jobs, terms and replies.
+import type * as RDF from '@rdfjs/types';
+import { DataFactory } from 'n3';
+import type { Format } from './formats.ts';
+
+/** What a worker is started with: the store's quads and what serializers need. */
+export interface WorkerInit {
+  nquads: string;
+  prefixes: Record<string, string>;
+  context: object;
+  base: string;
+}
+
+/** An RDF term as it crosses the thread boundary. */
+export type WireTerm =
+  | { termType: 'NamedNode'; value: string }
+  | { termType: 'BlankNode'; value: string }
+  | { termType: 'Literal'; value: string; language: string; datatype: string };
+
+/** The protocol's dataset: graphs merged into the default graph, and graphs offered by name. */
+export interface Dataset {
+  default: string[];
+  named: string[];
+}
+
+export interface Job {
+  query: string;
+  baseIRI: string;
+  format: Format;
+  /** When set, the query runs over these graphs of the store, not over the store's own default graph. */
+  dataset?: Dataset;
+  extensions: boolean;
+  allowlist: string[];
+  maxResults: number;
+  timeoutMs: number;
+  bindings?: Record<string, WireTerm>;
+  /** Where a cut result points for the documentation of the limits. */
+  limitsDocs: string;
+}
+
+export interface Done {
+  body: string;
+  truncated: boolean;
+  /** Rows, or triples, in the body. */
+  count: number;
+}
+
+export type FailKind = 'client' | 'timeout' | 'internal';
+export type Reply =
+  | { type: 'ready' }
+  | ({ type: 'done'; id: number } & Done)
+  | { type: 'fail'; id: number; kind: FailKind; message: string };
+
+export const toWire = (t: RDF.Term): WireTerm =>
+  t.termType === 'Literal'
+    ? { termType: 'Literal', value: t.value, language: t.language, datatype: t.datatype.value }
+    : { termType: t.termType === 'BlankNode' ? 'BlankNode' : 'NamedNode', value: t.value };
+
+export const fromWire = (t: WireTerm): RDF.Term => {
+  if (t.termType === 'NamedNode') return DataFactory.namedNode(t.value);
+  if (t.termType === 'BlankNode') return DataFactory.blankNode(t.value);
+  return DataFactory.literal(t.value, t.language || DataFactory.namedNode(t.datatype));
+};

@@ -1,0 +1,328 @@
+// Runs queries on worker threads, at most `concurrency` at once; a query past its time limit is stopped by ending its thread.
+import { Worker } from 'node:worker_threads';
+import { Writer } from 'n3';
+import type { Graph } from '../rdf/graph.ts';
+import type { Done, FailKind, Job, Reply, WorkerInit } from './job.ts';
+
+/*
+ * Why threads: Comunica offers no way to cancel a query. Measured with @comunica/query-sparql 5.4 on this graph,
+ * a cross product that hits the deadline keeps a core at 100% for as long as it would have run; ending the
+ * readers and the sources only shortens that by what is not yet buffered. Ending the thread stops it at once,
+ * and a thread also keeps a catastrophic REGEX or a crash inside Comunica away from the server's own thread.
+ */
+
+const ENTRY = new URL('./worker-entry.js', import.meta.url);
+/** How long a request waits for a free slot before it is told to come back (503 + Retry-After). */
+const SLOT_WAIT_MS = 500;
+/** Requests that may wait for a slot at once, per slot; beyond that a request is turned away at once. */
+const QUEUE_PER_SLOT = 4;
+/** How long a request that has a slot waits for a thread to start. */
+const THREAD_WAIT_MS = 30_000;
+/** An idle thread beyond the minimum ends after this long. */
+const IDLE_RETIRE_MS = 60_000;
+/** After a query's deadline, how long its thread may take to say so itself before it is ended anyway. */
+const GRACE_MS = 100;
+
+export class QueryError extends Error {
+  constructor(
+    readonly kind: FailKind | 'busy',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+interface Running {
+  id: number;
+  resolve: (d: Done) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+class Thread {
+  state: 'starting' | 'idle' | 'busy' | 'gone' = 'starting';
+  idleSince = 0;
+  running: Running | undefined;
+  constructor(readonly worker: Worker) {}
+}
+
+export class QueryPool {
+  private readonly threads = new Set<Thread>();
+  private readonly waitingForThread: ((t: Thread) => void)[] = [];
+  private readonly waitingForSlot: (() => void)[] = [];
+  private slotsInUse = 0;
+  private nextId = 1;
+  private started = 0;
+  private ended = 0;
+  private runs = 0;
+  private readonly reaper: NodeJS.Timeout;
+  /** Threads kept even when idle: two, so one runaway query never leaves the others waiting for a start. */
+  private readonly minThreads: number;
+
+  constructor(
+    private readonly init: WorkerInit,
+    readonly concurrency: number,
+  ) {
+    this.minThreads = Math.min(2, concurrency);
+    // One now; the others once it is ready, so that they do not slow the first one's start.
+    this.spawn();
+    this.reaper = setInterval(() => this.retireIdle(), IDLE_RETIRE_MS / 2);
+    this.reaper.unref();
+  }
+
+  /** Runs `job`; throws QueryError (busy, timeout, client, internal). */
+  async run(job: Job): Promise<Done> {
+    await this.acquireSlot();
+    try {
+      const thread = await this.acquireThread();
+      return await this.execute(thread, job);
+    } finally {
+      this.releaseSlot();
+    }
+  }
+
+  /** Resolves when at least one thread can take a query (for start-up and tests). */
+  async ready(): Promise<void> {
+    const thread = await this.acquireThread();
+    this.release(thread);
+  }
+
+  /** Ends every thread. */
+  async close(): Promise<void> {
+    clearInterval(this.reaper);
+    const all = [...this.threads];
+    for (const t of all) t.state = 'gone';
+    this.threads.clear();
+    await Promise.all(all.map((t) => t.worker.terminate()));
+  }
+
+  /** Threads by state, and how many were started and ended since the pool began (for tests and operators). */
+  stats(): {
+    starting: number;
+    idle: number;
+    busy: number;
+    started: number;
+    ended: number;
+    runs: number;
+    slotsInUse: number;
+  } {
+    const count = (state: Thread['state']) => [...this.threads].filter((t) => t.state === state).length;
+    return {
+      starting: count('starting'),
+      idle: count('idle'),
+      busy: count('busy'),
+      started: this.started,
+      ended: this.ended,
+      runs: this.runs,
+      slotsInUse: this.slotsInUse,
+    };
+  }
+
+  private acquireSlot(): Promise<void> {
+    if (this.slotsInUse < this.concurrency) {
+      this.slotsInUse++;
+      return Promise.resolve();
+    }
+    const busy = () =>
+      new QueryError('busy', `the endpoint is running its limit of ${this.concurrency} queries; try again shortly`);
+    if (this.waitingForSlot.length >= this.concurrency * QUEUE_PER_SLOT) return Promise.reject(busy());
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waitingForSlot.splice(this.waitingForSlot.indexOf(grant), 1);
+        reject(busy());
+      }, SLOT_WAIT_MS);
+      this.waitingForSlot.push(grant);
+    });
+  }
+
+  private releaseSlot(): void {
+    const next = this.waitingForSlot.shift();
+    if (next) next();
+    else this.slotsInUse--;
+  }
+
+  private acquireThread(): Promise<Thread> {
+    const idle = [...this.threads].find((t) => t.state === 'idle');
+    if (idle) {
+      idle.state = 'busy';
+      this.ensureThreads();
+      return Promise.resolve(idle);
+    }
+    const taken = new Promise<Thread>((resolve, reject) => {
+      const take = (t: Thread) => {
+        clearTimeout(timer);
+        resolve(t);
+      };
+      const timer = setTimeout(() => {
+        this.waitingForThread.splice(this.waitingForThread.indexOf(take), 1);
+        reject(new QueryError('busy', 'no query thread became free in time; try again shortly'));
+      }, THREAD_WAIT_MS);
+      this.waitingForThread.push(take);
+    });
+    this.ensureThreads();
+    return taken;
+  }
+
+  /** A thread that finished (or started) goes to the first waiting request, or rests. */
+  private release(t: Thread): void {
+    if (t.state === 'gone') return;
+    const next = this.waitingForThread.shift();
+    if (next) {
+      t.state = 'busy';
+      next(t);
+      return;
+    }
+    t.state = 'idle';
+    t.idleSince = Date.now();
+    t.worker.unref();
+  }
+
+  /**
+   * Starts threads for the requests waiting, plus one spare so that a long query does not make the next request
+   * wait for a start, never more than `concurrency` in all. Speculative starts (the spare, the minimum) wait until
+   * no other thread is starting: two starts at once only slow each other.
+   */
+  private ensureThreads(): void {
+    const list = [...this.threads];
+    const starting = list.filter((t) => t.state === 'starting').length;
+    const idle = list.filter((t) => t.state === 'idle').length;
+    let wanted = Math.max(0, this.waitingForThread.length - starting - idle);
+    if (wanted === 0 && starting === 0) wanted = Math.max(idle === 0 ? 1 : 0, this.minThreads - list.length);
+    for (let i = 0; i < wanted && this.threads.size < this.concurrency; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = takePrestarted() ?? new Worker(ENTRY);
+    this.started++;
+    worker.unref();
+    const t = new Thread(worker);
+    this.threads.add(t);
+    worker.on('message', (m: Reply) => this.onMessage(t, m));
+    worker.on('error', (e) => this.onGone(t, e));
+    worker.on('exit', (code) => this.onGone(t, new Error(`query thread exited with code ${code}`)));
+    worker.postMessage({ type: 'load', init: this.init });
+  }
+
+  private execute(t: Thread, job: Job): Promise<Done> {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const timer = setTimeout(() => {
+        t.running = undefined;
+        reject(new QueryError('timeout', stoppedMessage(job.timeoutMs)));
+        this.kill(t);
+      }, job.timeoutMs + GRACE_MS);
+      t.running = { id, resolve, reject, timer };
+      this.runs++;
+      t.worker.ref();
+      t.worker.postMessage({ id, job });
+    });
+  }
+
+  private onMessage(t: Thread, m: Reply): void {
+    if (m.type === 'ready') {
+      this.release(t);
+      this.ensureThreads();
+      return;
+    }
+    const running = t.running;
+    if (!running || running.id !== m.id) return;
+    clearTimeout(running.timer);
+    t.running = undefined;
+    if (m.type === 'done') {
+      running.resolve({ body: m.body, truncated: m.truncated, count: m.count });
+      this.release(t);
+    } else if (m.kind === 'timeout') {
+      // The engine goes on computing after its own deadline: only ending the thread stops it.
+      running.reject(new QueryError('timeout', m.message));
+      this.kill(t);
+    } else {
+      running.reject(new QueryError(m.kind, m.message));
+      this.release(t);
+    }
+  }
+
+  private onGone(t: Thread, error: Error): void {
+    if (t.state === 'gone') return;
+    this.forget(t);
+    if (t.running) {
+      clearTimeout(t.running.timer);
+      t.running.reject(new QueryError('internal', error.message));
+      t.running = undefined;
+    }
+    this.ensureThreads();
+  }
+
+  private kill(t: Thread): void {
+    if (t.state === 'gone') return;
+    this.forget(t);
+    t.worker.terminate().catch(() => {});
+    this.ensureThreads();
+  }
+
+  private forget(t: Thread): void {
+    t.state = 'gone';
+    this.threads.delete(t);
+    this.ended++;
+  }
+
+  private retireIdle(): void {
+    const cutoff = Date.now() - IDLE_RETIRE_MS;
+    for (const t of this.threads) {
+      if (this.threads.size <= this.minThreads) break;
+      if (t.state === 'idle' && t.idleSince < cutoff) {
+        this.forget(t);
+        t.worker.terminate().catch(() => {});
+      }
+    }
+  }
+}
+
+export const stoppedMessage = (ms: number): string =>
+  `query exceeded the execution time limit of ${ms} ms and was stopped`;
+
+let prestarted: Worker | undefined;
+
+/**
+ * Starts one query thread before any pool exists: it loads Comunica while the server loads the graph, and the
+ * first pool takes it over. Called when the endpoint module loads; a thread nobody takes lets the process exit.
+ */
+export function prestartQueryThread(): void {
+  if (prestarted) return;
+  const worker = new Worker(ENTRY);
+  worker.unref();
+  const drop = () => {
+    if (prestarted === worker) prestarted = undefined;
+  };
+  worker.once('error', drop);
+  worker.once('exit', drop);
+  prestarted = worker;
+}
+
+function takePrestarted(): Worker | undefined {
+  const worker = prestarted;
+  prestarted = undefined;
+  return worker;
+}
+
+const pools = new WeakMap<Graph, Map<number, QueryPool>>();
+
+/** The pool for `graph` with `concurrency` slots, shared by every app serving that same Graph. */
+export function poolFor(graph: Graph, concurrency: number): QueryPool {
+  let byConcurrency = pools.get(graph);
+  if (!byConcurrency) {
+    byConcurrency = new Map();
+    pools.set(graph, byConcurrency);
+  }
+  let pool = byConcurrency.get(concurrency);
+  if (!pool) {
+    const nquads = new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
+    pool = new QueryPool({ nquads, prefixes: graph.prefixes, context: graph.context, base: graph.base }, concurrency);
+    byConcurrency.set(concurrency, pool);
+  }
+  return pool;
+}

@@ -1,0 +1,203 @@
+// Reads a SPARQL 1.1 Protocol query request (GET, form POST, direct POST) into its query text and dataset, refusing what the protocol refuses.
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'hono';
+import type { Limits } from '../config.ts';
+import type { AppContext } from '../http/app.ts';
+import { badRequest, HttpError, notAcceptable, payloadTooLarge, unsupportedMediaType } from '../http/errors.ts';
+import { negotiate } from '../http/negotiate.ts';
+import { checkServices, type Executor, header, respond, wantsFresh } from './execute.ts';
+import { type Chosen, chooseFormat, offersFor } from './formats.ts';
+import type { Dataset } from './job.ts';
+import { type Parsed, parseSparql, SparqlSyntaxError } from './parse.ts';
+
+export const FORM = 'application/x-www-form-urlencoded';
+export const SPARQL_QUERY = 'application/sparql-query';
+export const SPARQL_UPDATE = 'application/sparql-update';
+/** More graphs than this in one request is not a dataset anyone means. */
+const MAX_GRAPHS = 64;
+
+export const updateRefused = () =>
+  new HttpError(403, 'this endpoint is read-only: SPARQL Update is not accepted here; send a query instead');
+
+export interface ProtocolRequest {
+  /** The query text; undefined when the request names none. */
+  query: string | undefined;
+  /** The protocol's dataset, when default-graph-uri or named-graph-uri is given. */
+  dataset: Dataset | undefined;
+  /** Whether the request carried any parameter at all (a bare GET asks for the service description). */
+  bare: boolean;
+}
+
+/** The media type of a Content-Type header, lower case, and its charset if it names one. */
+function contentType(header: string | null): { type: string; charset: string | undefined } {
+  const [type = '', ...params] = (header ?? '').split(';');
+  const charset = params
+    .map((p) => p.trim().toLowerCase())
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/^"|"$/g, '');
+  return { type: type.trim().toLowerCase(), charset };
+}
+
+/** Reads the body as UTF-8, refusing more than `limit` bytes before reading them and bytes that are not UTF-8. */
+export async function readBody(req: Request, limit: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
+  if (!req.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = req.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw payloadTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest('the request body is not valid UTF-8');
+  }
+}
+
+function datasetOf(params: URLSearchParams[]): Dataset | undefined {
+  const defaults = params.flatMap((p) => p.getAll('default-graph-uri'));
+  const named = params.flatMap((p) => p.getAll('named-graph-uri'));
+  if (defaults.length + named.length === 0) return undefined;
+  if (defaults.length + named.length > MAX_GRAPHS) throw badRequest(`at most ${MAX_GRAPHS} graphs in one dataset`);
+  return { default: defaults, named };
+}
+
+function singleQuery(params: URLSearchParams[], limits: Limits, status: number): string | undefined {
+  const queries = params.flatMap((p) => p.getAll('query'));
+  if (queries.length > 1) throw badRequest('the request has more than one query parameter; send exactly one');
+  const query = queries[0];
+  if (query === undefined) return undefined;
+  if (query.trim() === '') throw badRequest('the query parameter is empty');
+  if (query.length > limits.queryLength) {
+    throw new HttpError(status, `query longer than ${limits.queryLength} characters`);
+  }
+  return query;
+}
+
+/** Reads a /sparql request of any method the protocol allows; throws HttpError for what it refuses. */
+export async function readProtocolRequest(req: Request, url: URL, limits: Limits): Promise<ProtocolRequest> {
+  const inUrl = url.searchParams;
+  if (inUrl.has('update') || inUrl.has('using-graph-uri') || inUrl.has('using-named-graph-uri')) throw updateRefused();
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    return { query: singleQuery([inUrl], limits, 414), dataset: datasetOf([inUrl]), bare: inUrl.size === 0 };
+  }
+  const { type, charset } = contentType(req.headers.get('content-type'));
+  if (charset && charset !== 'utf-8' && charset !== 'utf8') {
+    throw unsupportedMediaType(`${type}; charset=${charset}`, ['charset=utf-8']);
+  }
+  if (type === SPARQL_UPDATE) throw updateRefused();
+  if (type === FORM) {
+    const form = new URLSearchParams(await readBody(req, limits.bodyBytes));
+    if (form.has('update')) throw updateRefused();
+    const both = [inUrl, form];
+    return { query: singleQuery(both, limits, 413), dataset: datasetOf(both), bare: false };
+  }
+  if (type === SPARQL_QUERY) {
+    if (inUrl.has('query')) throw badRequest('a direct POST carries its query in the body, not also in the URL');
+    const query = await readBody(req, limits.bodyBytes);
+    if (query.trim() === '') throw badRequest('the request body is empty; it should be the query');
+    if (query.length > limits.queryLength) {
+      throw new HttpError(413, `query longer than ${limits.queryLength} characters`);
+    }
+    return { query, dataset: datasetOf([inUrl]), bare: false };
+  }
+  throw unsupportedMediaType(type, [FORM, SPARQL_QUERY]);
+}
+
+/**
+ * The key of the exact-request cache: path, query string and Accept. Read from Node's own request when the app
+ * runs on @hono/node-server (it has them parsed already), else from the Request.
+ */
+function exactKey(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const url = incoming?.url ?? c.req.url.slice(c.req.url.indexOf('/', c.req.url.indexOf('//') + 2));
+  return `${url}\n${header(c, 'accept') ?? ''}`;
+}
+
+/** Parses the query for the protocol: a syntax error is a 400 naming line and column, an update a 403. */
+function parseQuery(text: string, base: string): Extract<Parsed, { kind: 'query' }> {
+  let parsed: Parsed;
+  try {
+    parsed = parseSparql(text, base);
+  } catch (e) {
+    if (e instanceof SparqlSyntaxError) throw badRequest(e.message);
+    throw e;
+  }
+  if (parsed.kind === 'update') throw updateRefused();
+  return parsed;
+}
+
+export interface SparqlHandlerParts {
+  exec: Executor;
+  describe: (c: Context, chosen: Chosen) => Promise<Response>;
+  page: (c: Context) => Response;
+}
+
+/** GET, HEAD and POST /sparql: the query operation, the service description, or the query page for browsers. */
+export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlHandlerParts) {
+  const { config, graph } = ctx;
+
+  const answer = async (c: Context, isGet: boolean, fresh: boolean, key: string | undefined): Promise<Response> => {
+    const req = c.req.raw;
+    const accept = req.headers.get('accept');
+    const request = await readProtocolRequest(req, new URL(req.url), config.limits);
+    if (request.query === undefined) {
+      if (!(isGet && request.bare)) {
+        throw badRequest('no query: send query=… in the URL or a form, or POST the query as application/sparql-query');
+      }
+      const wanted = negotiate(accept, [...offersFor('construct'), 'text/html']);
+      if (wanted === 'text/html') return page(c);
+      const chosen = chooseFormat('construct', accept);
+      if (!chosen) throw notAcceptable([...offersFor('construct'), 'text/html']);
+      return describe(c, chosen);
+    }
+
+    const parsed = parseQuery(request.query, graph.base);
+    if (isGet && negotiate(accept, [...offersFor(parsed.form), 'text/html']) === 'text/html') return page(c);
+    const chosen = chooseFormat(parsed.form, accept);
+    if (!chosen) throw notAcceptable(offersFor(parsed.form));
+    checkServices(parsed, config.serviceAllowlist);
+
+    // The protocol's dataset replaces the query's own FROM and FROM NAMED.
+    const query = request.dataset ? parsed.withoutDataset() : request.query;
+    const result = await exec.run(
+      {
+        key: parsed.deterministic
+          ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(request.dataset ?? null)}\u0000${chosen.format}`
+          : undefined,
+        contentType: chosen.contentType,
+        job: {
+          ...exec.jobDefaults(),
+          query,
+          format: chosen.format,
+          extensions: false,
+          ...(request.dataset ? { dataset: request.dataset } : {}),
+        },
+      },
+      fresh,
+    );
+    if (key) exec.remember(key, result);
+    return respond(result, c);
+  };
+
+  // Not async: a request answered from the cache returns its Response at once, which @hono/node-server writes
+  // without a detour through a promise.
+  return (c: Context): Response | Promise<Response> => {
+    const isGet = c.req.method === 'GET' || c.req.method === 'HEAD';
+    const fresh = wantsFresh(c);
+    // The hot path: the same URL with the same Accept, answered before, is answered without parsing anything.
+    const key = isGet ? exactKey(c) : undefined;
+    const hit = key && !fresh && exec.exact(key);
+    return hit ? respond(hit, c) : answer(c, isGet, fresh, key);
+  };
+}

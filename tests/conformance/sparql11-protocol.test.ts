@@ -1,0 +1,92 @@
+// The W3C SPARQL 1.1 Protocol tests: all 20 query tests pass, and each of the 14 update tests is refused with a 4xx.
+import path from 'node:path';
+import jsonld from 'jsonld';
+import { Parser } from 'n3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  CONFORMANCE,
+  harnessApp,
+  Manifest,
+  namedGraphs,
+  type ProtocolTest,
+  protocolTests,
+  toRequest,
+} from './harness.ts';
+
+const manifest = new Manifest(path.join(CONFORMANCE, 'sparql11-protocol', 'manifest.ttl'));
+const tests = protocolTests(manifest);
+const isUpdate = (t: ProtocolTest) => /update/.test(t.id);
+const queryTests = tests.filter((t) => !isUpdate(t));
+const updateTests = tests.filter(isUpdate);
+
+let app: Awaited<ReturnType<typeof harnessApp>>;
+
+beforeAll(async () => {
+  // Every graph any test names, each under the IRI the manifest gives it, in this harness's own store only.
+  const files = new Map(tests.flatMap((t) => t.graphData).map((g) => [g.name, g]));
+  app = await harnessApp(namedGraphs([...files.values()]));
+});
+
+const RESULT_TYPES = /^(application\/sparql-results\+(json|xml)|application\/json|application\/xml|text\/xml)\b/;
+const TABULAR_TYPES = /^(application\/sparql-results\+(json|xml)|text\/csv|text\/tab-separated-values)\b/;
+const RDF_TYPES = /^(text\/turtle|application\/n-triples|application\/rdf\+xml|application\/ld\+json)\b/;
+
+async function booleanOf(type: string, body: string): Promise<boolean> {
+  if (/json/.test(type)) return (JSON.parse(body) as { boolean: boolean }).boolean;
+  const m = /<boolean>\s*(true|false)\s*<\/boolean>/.exec(body);
+  if (!m) throw new Error(`no boolean in ${body}`);
+  return m[1] === 'true';
+}
+
+async function checkRdf(type: string, body: string): Promise<void> {
+  if (/ld\+json/.test(type)) await jsonld.toRDF(JSON.parse(body) as object, { format: 'application/n-quads' });
+  else if (/turtle|n-triples/.test(type))
+    new Parser({ format: /turtle/.test(type) ? 'Turtle' : 'N-Triples' }).parse(body);
+  else expect(body).toMatch(/<rdf:RDF/);
+}
+
+describe('The W3C SPARQL 1.1 Protocol manifest', () => {
+  it('should hold 20 query tests and 14 update tests', () => {
+    expect(queryTests).toHaveLength(20);
+    expect(updateTests).toHaveLength(14);
+  });
+});
+
+describe('The endpoint, against each query test of the manifest', () => {
+  for (const t of queryTests) {
+    it(`should pass ${t.id}: ${t.name}`, async () => {
+      expect(t.requests.length).toBeGreaterThan(0);
+      for (const spec of t.requests) {
+        const res = await app.request(toRequest(spec));
+        const body = await res.text();
+        const type = res.headers.get('content-type') ?? '';
+        const status = `StatusCode${String(res.status)[0]}xx`;
+        expect(spec.expectedStatus, `${res.status} ${body}`).toContain(status);
+        if (spec.expectedFormat === 'boolean') {
+          expect(type).toMatch(RESULT_TYPES);
+          const value = await booleanOf(type, body);
+          if (spec.expectedBoolean !== undefined) expect(value).toBe(spec.expectedBoolean);
+        } else if (spec.expectedFormat === 'tabular') {
+          expect(type).toMatch(TABULAR_TYPES);
+          expect(body).toContain('value');
+        } else if (spec.expectedFormat === 'RDF') {
+          expect(type).toMatch(RDF_TYPES);
+          await checkRdf(type, body);
+        }
+      }
+    });
+  }
+});
+
+describe('The read-only endpoint, against each update test of the manifest', () => {
+  for (const t of updateTests) {
+    it(`should refuse ${t.id} with a 4xx: ${t.name}`, async () => {
+      // Only the first request is the update; the ones after it check an effect that a read-only endpoint never has.
+      const [update] = t.requests;
+      if (!update) throw new Error(`${t.id} has no request`);
+      const res = await app.request(toRequest(update));
+      expect(res.status, await res.text()).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    });
+  }
+});
