@@ -48,7 +48,7 @@ export function storedQueryHandler(ctx: AppContext, exec: Executor, stored: read
   const byName = new Map(stored.map((s) => [s.file.name, s]));
   return async (c: Context): Promise<Response> => {
     const req = c.req.raw;
-    const [name = '', ext] = (c.req.param('name') ?? '').split(/\.(?=[a-z]+$)/);
+    const [name = '', ext] = c.req.path.slice('/api/'.length).split(/\.(?=[a-z]+$)/);
     const query = byName.get(name);
     if (!query) throw notFound(`no stored query named ${name}; see /api/openapi.json`);
     const graphForm = isGraphForm(query.form);
