@@ -1,8 +1,9 @@
 // The npcsc-kg command line: build, validate, query, stats, serve, export; exit codes documented in README.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
+import { swapIn } from './atomic.ts';
 import { type Config, makeConfig } from './config.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError } from './rdf/load.ts';
@@ -39,27 +40,13 @@ function configFrom(values: { base?: string; root?: string; 'public-base'?: stri
 export function writeAtomically(dir: string, files: Record<string, string | Buffer>): void {
   const target = path.resolve(dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  const old = `${target}.old-${process.pid}-${Date.now()}`;
   try {
     for (const [name, body] of Object.entries(files)) {
       const file = path.join(tmp, name);
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, body);
     }
-    let hadOld = false;
-    try {
-      renameSync(target, old);
-      hadOld = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      if (hadOld) renameSync(old, target);
-      throw e;
-    }
-    if (hadOld) rmSync(old, { recursive: true, force: true });
+    swapIn(tmp, target);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -11,10 +11,12 @@
 //   _redirects, _headers                         Netlify-style rules: /id/* 303 → /doc/*, media types
 //   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
+
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { swapIn } from '../atomic.ts';
 import { type Config, makeConfig } from '../config.ts';
 import { RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
@@ -101,24 +103,6 @@ export async function exportSite(
     rmSync(tmp, { recursive: true, force: true });
   }
   return { dir: target, files: jobs.length, bytes, ms: performance.now() - started };
-}
-
-/** Replaces `target` by `fresh` with two renames; if the second fails, the previous export is put back. */
-function swapIn(fresh: string, target: string, old: string): void {
-  let hadOld = false;
-  try {
-    renameSync(target, old);
-    hadOld = true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  try {
-    renameSync(fresh, target);
-  } catch (e) {
-    if (hadOld) renameSync(old, target);
-    throw e;
-  }
-  if (hadOld) rmSync(old, { recursive: true, force: true });
 }
 
 const prefixOf = (pub: Publisher) => new URL(pub.iris.publicBase).pathname;
