@@ -4,15 +4,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
 import { swapIn } from './atomic.ts';
-import { type Config, makeConfig } from './config.ts';
+import { type Config, makeConfig, storeConfig } from './config.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError } from './rdf/load.ts';
 import { parseQueryFile } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
 import { formatViolation, ValidationFailed } from './rdf/validate.ts';
-import { QueryTimeout, runQuery } from './sparql/engine.ts';
+import { QueryTimeout } from './sparql/engine.ts';
 import { bindParams, ParamError } from './sparql/params.ts';
 import { bindingsToTable, serializeBindings, serializeBoolean } from './sparql/results.ts';
+import { openBackend, prepareStore } from './store/open.ts';
 
 /** Exit codes: 0 success, 1 validation failed, 2 usage error, 3 input error (syntax, missing file), 4 other. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, input: 3, failure: 4 } as const;
@@ -105,6 +106,11 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
       expr: { type: 'string', short: 'e' },
       format: { type: 'string', short: 'f' },
       param: { type: 'string', short: 'p', multiple: true },
+      store: { type: 'string' },
+      endpoint: { type: 'string' },
+      update: { type: 'string' },
+      'graph-store': { type: 'string' },
+      graph: { type: 'string' },
     },
   });
   const format = values.format ?? 'table';
@@ -122,7 +128,12 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
     given[p.slice(0, eq)] = p.slice(eq + 1);
   }
 
-  const config = configFrom(values);
+  let config = configFrom(values);
+  try {
+    config = { ...config, store: storeConfig(values, config.base) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   const graph = await loadGraph(config);
   const header = text.trimStart().startsWith('#') ? parseQueryFile(text, positionals[0] ?? '-e') : undefined;
   let bindings: Record<string, RDF.Term> = {};
@@ -134,7 +145,8 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
     if (e instanceof ParamError) throw new UsageError(e.message);
     throw e;
   }
-  const result = await runQuery(graph.store, text, {
+  await prepareStore(graph, config.store);
+  const result = await openBackend(graph, config.store).run(text, {
     baseIRI: graph.base,
     timeoutMs: config.limits.timeoutMs,
     allowlist: config.serviceAllowlist,
@@ -194,15 +206,22 @@ async function cmdStats(args: string[], io: Out): Promise<number> {
 const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<number>; help: string }> = {
   build: { run: cmdBuild, help: 'build [--out dist] [--base IRI]   load, derive, validate; write dumps' },
   validate: { run: cmdValidate, help: 'validate [--json]                 report violations and warnings' },
-  query: { run: cmdQuery, help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld]' },
+  query: {
+    run: cmdQuery,
+    help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld] [--store memory|oxigraph|sparql --endpoint URL]',
+  },
   stats: { run: cmdStats, help: 'stats [--json]                    counts of the built graph' },
   serve: {
     run: async (args, io) => (await import('./server.ts')).serveCommand(args, io),
-    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL]',
+    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL] [--store memory|oxigraph|sparql --endpoint URL [--update URL]]',
   },
   export: {
     run: async (args, io) => (await import('./export/site.ts')).exportCommand(args, io),
     help: 'export --out site/ [--public-base URL]   write the static site',
+  },
+  generate: {
+    run: async (args, io) => (await import('./generate/command.ts')).generateCommand(args, io),
+    help: 'generate --offices N --out DIR [--seed S] [--force]   write a larger synthetic graph of the same shape',
   },
   wikidata: {
     run: async (args, io) => (await import('./wikidata/cli.ts')).wikidataCommand(args, io),

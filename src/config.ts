@@ -15,6 +15,17 @@ export interface Limits {
   concurrency: number;
 }
 
+/**
+ * Where SPARQL runs. `memory`: Comunica over the embedded store (the default; offers SERVICE to the allowlist).
+ * `oxigraph`: Oxigraph (WASM) in process, for large graphs. `sparql`: a remote SPARQL 1.1 store that the server
+ * loads the Graph into (named graph `graph`, through the Graph Store Protocol at `graphStore`, or SPARQL Update
+ * at `update`) and sends every query to.
+ */
+export type StoreConfig =
+  | { kind: 'memory' }
+  | { kind: 'oxigraph' }
+  | { kind: 'sparql'; endpoint: string; update?: string; graphStore?: string; graph: string };
+
 export interface Config {
   /** Canonical base of every IRI in the dataset (identifiers never change with where it is served). */
   base: string;
@@ -25,6 +36,7 @@ export interface Config {
   /** SPARQL SERVICE endpoints the engine may call; everything else is refused. */
   serviceAllowlist: string[];
   limits: Limits;
+  store: StoreConfig;
 }
 
 export const DEFAULT_BASE = 'https://w3id.org/npcsc/';
@@ -57,6 +69,41 @@ export function normaliseBase(base: string): string {
   return s.endsWith('/') ? s : `${s}/`;
 }
 
+/** The named graph a remote store holds the dataset in, unless configured. */
+export const defaultGraphName = (base: string): string => `${base}graph`;
+
+/** Reads `--store`, `--endpoint`, `--update` and `--graph` into a StoreConfig; throws a message on a bad combination. */
+export function storeConfig(
+  values: {
+    store?: string | undefined;
+    endpoint?: string | undefined;
+    update?: string | undefined;
+    'graph-store'?: string | undefined;
+    graph?: string | undefined;
+  },
+  base: string,
+): StoreConfig {
+  const kind = values.store ?? (values.endpoint ? 'sparql' : 'memory');
+  if (kind === 'memory' || kind === 'oxigraph') {
+    if (values.endpoint || values.update || values['graph-store']) {
+      throw new Error(`--endpoint, --update and --graph-store go with --store sparql, not ${kind}`);
+    }
+    return { kind };
+  }
+  if (kind !== 'sparql') throw new Error(`--store must be memory, oxigraph or sparql, not ${kind}`);
+  if (!values.endpoint) throw new Error('--store sparql needs --endpoint URL (its SPARQL 1.1 query endpoint)');
+  for (const url of [values.endpoint, values.update, values['graph-store'], values.graph]) {
+    if (url !== undefined && !/^https?:\/\//.test(url)) throw new Error(`not an http(s) URL: ${url}`);
+  }
+  return {
+    kind: 'sparql',
+    endpoint: values.endpoint,
+    ...(values.update ? { update: values.update } : {}),
+    ...(values['graph-store'] ? { graphStore: values['graph-store'] } : {}),
+    graph: values.graph ?? defaultGraphName(base),
+  };
+}
+
 export function makeConfig(overrides: Partial<Omit<Config, 'limits'>> & { limits?: Partial<Limits> } = {}): Config {
   const base = normaliseBase(overrides.base ?? DEFAULT_BASE);
   return {
@@ -65,5 +112,6 @@ export function makeConfig(overrides: Partial<Omit<Config, 'limits'>> & { limits
     root: overrides.root ?? PROJECT_ROOT,
     serviceAllowlist: overrides.serviceAllowlist ?? [WIKIDATA_QUERY_SERVICE],
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+    store: overrides.store ?? { kind: 'memory' },
   };
 }

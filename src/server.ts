@@ -1,13 +1,126 @@
 // The process around the app: reads options and environment, builds the Graph, listens, shuts down on SIGTERM.
+import type { Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
-import { makeConfig } from './config.ts';
-import { createApp } from './http/app.ts';
+import { type ServerType, serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from './config.ts';
+import { createApp, SECURITY_HEADERS } from './http/app.ts';
 import { ROUTES } from './http/routes.ts';
 import { loadGraph } from './rdf/graph.ts';
 import { runQuery } from './sparql/engine.ts';
+import { prepareStore } from './store/open.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
+
+/** What a client may cost the server at the socket, and how long a shutdown waits. */
+export interface SocketLimits {
+  /** A request must send its whole header block within this (then 408 and the socket is closed). */
+  headersTimeoutMs: number;
+  /** A request must arrive whole, body included, within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** How often the two timeouts above are checked: Node's default (30 s) lets a slow client keep a socket 40 s. */
+  checkIntervalMs: number;
+  /** On SIGTERM, requests in flight get this long to finish before their connections are cut. */
+  shutdownGraceMs: number;
+}
+
+export const SOCKET_LIMITS: Readonly<SocketLimits> = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 5_000,
+  checkIntervalMs: 1_000,
+  shutdownGraceMs: 20_000,
+};
+
+export interface Listener {
+  server: ServerType;
+  port: number;
+  /** Serves `app` from now on; until then every request gets a 503 with Retry-After. */
+  use(app: Hono): void;
+  /** Stops accepting connections, lets requests in flight finish (within the grace period), then resolves. */
+  close(): Promise<void>;
+}
+
+/** On shutdown, the listening socket closes once no connection has come for this long (the kernel's queue is empty)… */
+const DRAIN_QUIET_MS = 100;
+/** …or after this long at most. */
+const DRAIN_MAX_MS = 2_000;
+
+const starting = () =>
+  new Response('starting\n', {
+    status: 503,
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', ...SECURITY_HEADERS },
+  });
+
+/** Listens on `host:port` (0 picks a free port) with the socket limits applied from the first connection. */
+export async function listen(port: number, host: string, limits: SocketLimits = SOCKET_LIMITS): Promise<Listener> {
+  let app: Hono | undefined;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: (req, env) => (app ? app.fetch(req, env) : starting()),
+        port,
+        hostname: host,
+        serverOptions: {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          connectionsCheckingInterval: limits.checkIntervalMs,
+        },
+      },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const sockets = server as unknown as { closeAllConnections(): void };
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : port,
+    use: (a) => {
+      app = a;
+    },
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        // A request that starts from now on is its connection's last: the client is told, and does not reuse it.
+        server.prependListener('request', (_req, res: ServerResponse) => res.setHeader('connection', 'close'));
+        const cut = setTimeout(() => sockets.closeAllConnections(), limits.shutdownGraceMs);
+        // Closing the listening socket resets every connection the kernel has queued but the process has not yet
+        // accepted (its event loop busy rendering a page), losing requests their clients have already sent. So it
+        // stays open until the queue is drained: no new connection for DRAIN_QUIET_MS, checked after a poll phase.
+        let last = performance.now();
+        const started = last;
+        const seen = () => {
+          last = performance.now();
+        };
+        server.on('connection', seen);
+        const drained = setInterval(
+          () =>
+            setImmediate(() => {
+              const now = performance.now();
+              if (now - last < DRAIN_QUIET_MS && now - started < DRAIN_MAX_MS) return;
+              clearInterval(drained);
+              server.off('connection', seen);
+              // net.Server's close, not http.Server's: since Node 19 the latter also ends every connection with no
+              // request being parsed, which includes one whose request still sits unread in the socket: the reset
+              // would lose it. Connections end by themselves instead, after their last response or at the
+              // keep-alive timeout; whatever is left when the grace period ends is cut.
+              NetServer.prototype.close.call(server as Server, () => {
+                clearTimeout(cut);
+                resolve();
+              });
+            }),
+          DRAIN_QUIET_MS / 4,
+        );
+      });
+      return closing;
+    },
+  };
+}
 
 export async function serveCommand(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({
@@ -20,6 +133,11 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       root: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'service-allow': { type: 'string', multiple: true },
+      store: { type: 'string' },
+      endpoint: { type: 'string' },
+      update: { type: 'string' },
+      'graph-store': { type: 'string' },
+      graph: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -29,46 +147,47 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
   // Listen first: with --port 0 the public base must name the port the system chose.
-  let app: ReturnType<typeof createApp> | undefined;
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve(
-      {
-        fetch: (req, env) =>
-          app ? app.fetch(req, env) : new Response('starting\n', { status: 503, headers: { 'retry-after': '1' } }),
-        port,
-        hostname: host,
-      },
-      () => resolve(s),
-    );
-  });
-  // Slow clients: a request must send its headers within 10 s and complete within 60 s.
-  Object.assign(server, { headersTimeout: 10_000, requestTimeout: 60_000 });
-  const address = server.address();
-  const actualPort = typeof address === 'object' && address ? address.port : port;
-  const config = makeConfig({
-    ...(values.base ? { base: values.base } : {}),
-    publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}/`,
-    ...(values.root ? { root: values.root } : {}),
-    ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
-    ...(timeoutMs ? { limits: { timeoutMs } } : {}),
-  });
-  const graph = await loadGraph(config);
-  // Warm the engine so the first visitor does not pay for Comunica's start-up.
-  await runQuery(graph.store, 'ASK { ?s ?p ?o }', { timeoutMs: 30_000 });
-  app = createApp(graph, config, ROUTES);
-  io.out(
-    `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${actualPort}/ (public base ${config.publicBase})\n`,
-  );
-
-  await new Promise<void>((resolve) => {
-    const stop = () => {
+  const listener = await listen(port, host);
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stop = () => {
       io.err('shutting down: finishing requests in flight\n');
-      server.close(() => resolve());
-      // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
-      (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      void listener.close().then(resolve);
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
   });
+  // A signal during start-up stops the process too.
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  try {
+    const config = makeConfig({
+      ...(values.base ? { base: values.base } : {}),
+      publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${listener.port}/`,
+      ...(values.root ? { root: values.root } : {}),
+      ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
+      ...(timeoutMs ? { limits: { timeoutMs } } : {}),
+      store: storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE)),
+    });
+    const graph = await loadGraph(config);
+    // A remote store is loaded now (or found to hold this graph already); SPARQL then goes there.
+    const loaded = await prepareStore(graph, config.store);
+    if (loaded?.loaded)
+      io.err(
+        `loaded ${loaded.triples} triples into ${config.store.kind === 'sparql' ? config.store.endpoint : ''} in ${(loaded.ms / 1000).toFixed(1)} s\n`,
+      );
+    // Warm the engine so the first visitor does not pay for Comunica's start-up.
+    if (config.store.kind === 'memory') await runQuery(graph.store, 'ASK { ?s ?p ?o }', { timeoutMs: 30_000 });
+    listener.use(createApp(graph, config, ROUTES));
+    io.out(
+      `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${listener.port}/ (public base ${config.publicBase})\n`,
+    );
+  } catch (e) {
+    // Nothing to serve (a data file that does not parse, a build that does not validate): stop listening, so that
+    // the process exits with the error instead of answering 503 for ever.
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    await listener.close();
+    throw e;
+  }
+  await stopped;
   return 0;
 }

@@ -12,7 +12,7 @@
 //   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -80,11 +80,20 @@ export async function exportSite(
   const tmp = `${target}.tmp-${stamp}`;
   let bytes = 0;
   try {
-    const made = new Set<string>();
+    // The temporary folder by a plain mkdir: a recursive one reports a read-only disk as ENOENT, not EROFS.
+    mkdirSync(path.dirname(tmp), { recursive: true });
+    mkdirSync(tmp);
+    const made = new Set<string>([tmp]);
     for (let i = 0; i < jobs.length; i++) {
       const [file, render] = jobs[i] as Job;
       const out = await render();
       const body = typeof out === 'string' ? Buffer.from(out) : out.body;
+      // An IRI in the data with dot segments (id/x/../../..) would name a file outside the export, or another file.
+      if (file.split(/[/\\]/).some((segment) => segment === '.' || segment === '..')) {
+        throw new Error(
+          `refusing to write ${JSON.stringify(file)}: a document path with . or .. segments (check the IRIs)`,
+        );
+      }
       const full = path.join(tmp, file);
       const parent = path.dirname(full);
       if (!made.has(parent)) {
@@ -203,19 +212,32 @@ export async function exportCommand(args: string[], io: Out): Promise<number> {
   const built = performance.now();
   const tty = process.stderr.isTTY === true;
   let shown = -1;
-  const result = await exportSite(graph, config, values.out ?? 'site', {
-    sparqlEndpoint: values.sparql,
-    ...(tty
-      ? {
-          onProgress: (done: number, total: number) => {
-            const pct = Math.floor((done / total) * 100);
-            if (pct === shown && done !== total) return;
-            shown = pct;
-            io.err(`\rexporting ${done}/${total} files (${pct}%)${done === total ? '\n' : ''}`);
-          },
-        }
-      : {}),
-  });
+  const out = values.out ?? 'site';
+  const hadExport = existsSync(out);
+  let result: ExportResult;
+  try {
+    result = await exportSite(graph, config, out, {
+      sparqlEndpoint: values.sparql,
+      ...(tty
+        ? {
+            onProgress: (done: number, total: number) => {
+              const pct = Math.floor((done / total) * 100);
+              if (pct === shown && done !== total) return;
+              shown = pct;
+              io.err(`\rexporting ${done}/${total} files (${pct}%)${done === total ? '\n' : ''}`);
+            },
+          }
+        : {}),
+    });
+  } catch (e) {
+    // A disk that is full or read-only: say where, and that the folder there is as it was (the export is atomic).
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code || !/^E[A-Z]+$/.test(code)) throw e;
+    if (tty && shown >= 0) io.err('\n');
+    throw new Error(
+      `could not write the export to ${out}: ${(e as Error).message}; ${hadExport ? `the previous export in ${out} is unchanged` : 'nothing was written'}`,
+    );
+  }
   io.out(
     `exported ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB) to ${values.out} for ${config.publicBase} ` +
       `in ${((performance.now() - started) / 1000).toFixed(1)} s (graph ${((built - started) / 1000).toFixed(1)} s, ` +

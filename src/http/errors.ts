@@ -13,8 +13,11 @@ export class HttpError extends Error {
 export const badRequest = (message: string) => new HttpError(400, message);
 export const notFound = (message = 'not found') => new HttpError(404, message);
 export const methodNotAllowed = (allow: string) => new HttpError(405, `method not allowed; use ${allow}`, { allow });
+/** Chosen by the request's Accept header, so it says so (Vary), like the representations it stands in for. */
 export const notAcceptable = (offered: readonly string[]) =>
-  new HttpError(406, `none of the formats you accept is available; offered: ${offered.join(', ')}`);
+  new HttpError(406, `none of the formats you accept is available; offered: ${offered.join(', ')}`, {
+    vary: 'Accept',
+  });
 export const payloadTooLarge = (limit: number) => new HttpError(413, `request body larger than ${limit} bytes`);
 export const unsupportedMediaType = (type: string, allowed: readonly string[]) =>
   new HttpError(415, `unsupported content type ${type || '(none)'}; use ${allowed.join(' or ')}`);

@@ -4,12 +4,12 @@
 // life of the Graph, so a prepared response (status, header object, body) is kept per request signature and
 // answering is a map lookup: the document routes then cost little more than the framework itself.
 import type { Context } from 'hono';
+import { securityHeaders } from '../http/app.ts';
 import type { Lang } from './formats.ts';
 import type { Representation } from './publisher.ts';
 
-/** Pages load only this site's stylesheet and favicon; the JSON-LD block is data, never executed. */
-export const HTML_CSP =
-  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/** The pages' Content-Security-Policy, which src/http/app.ts owns with the other security headers. */
+export { PAGE_CSP as HTML_CSP } from '../http/app.ts';
 
 export interface RespondOptions {
   status?: number;
@@ -62,13 +62,12 @@ export function prepare(rep: Representation, acceptEncoding: string | undefined,
     'content-type': rep.contentType,
     'cache-control': opts.cacheControl ?? (status === 200 ? 'public, max-age=3600' : 'public, max-age=60'),
     'access-control-allow-origin': '*',
-    'x-content-type-options': 'nosniff',
+    ...securityHeaders(rep.contentType),
   };
   if (etag) headers.etag = etag;
   if (vary.length) headers.vary = vary.join(', ');
   if (opts.contentLocation) headers['content-location'] = opts.contentLocation;
   if (opts.lang) headers['content-language'] = opts.lang;
-  if (rep.contentType.startsWith('text/html')) headers['content-security-policy'] = HTML_CSP;
   const notModified = { ...headers };
   const body = useGzip && gz ? gz : rep.body;
   if (useGzip) headers['content-encoding'] = 'gzip';

@@ -5,7 +5,7 @@
 // Routes are plain paths and wildcards (no regex parameters), so Hono keeps its fast RegExpRouter.
 import type { Context } from 'hono';
 import { DUMP_NAMES } from '../export/dumps.ts';
-import type { RouteModule } from '../http/app.ts';
+import { type RouteModule, SECURITY_HEADERS } from '../http/app.ts';
 import { notAcceptable } from '../http/errors.ts';
 import {
   SUFFIXES as DOCUMENT_SUFFIXES,
@@ -112,6 +112,7 @@ function handlers(pub: Publisher) {
         'cache-control': 'public, max-age=3600',
         'access-control-allow-origin': '*',
         'content-length': '0',
+        ...SECURITY_HEADERS,
       };
       return { status: 303, etag: '', body: null, headers, notModified: headers };
     },

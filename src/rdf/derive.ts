@@ -1,7 +1,20 @@
 // Derivation: runs the CONSTRUCT rules of queries/rules/ over the store until nothing new appears.
-import type { Store } from 'n3';
+import type { Quad, Store } from 'n3';
 import { construct } from '../sparql/engine.ts';
 import type { QueryFile } from './queries.ts';
+
+/**
+ * What evaluates the rules: by default Comunica over the store itself; for large graphs Oxigraph over a copy
+ * (src/store/oxigraph.ts), which is told of every triple the derivation adds so that its copy stays the store's.
+ */
+export interface RuleEngine {
+  construct(text: string, base: string): Promise<Quad[]>;
+  added?(quads: Quad[]): void;
+}
+
+const comunica = (store: Store): RuleEngine => ({
+  construct: (text, base) => construct(store, text, { baseIRI: base, timeoutMs: 60_000 }),
+});
 
 export interface DeriveReport {
   rounds: number;
@@ -25,24 +38,30 @@ export async function derive(
   rules: readonly QueryFile[],
   base: string,
   maxRounds = 8,
+  engine: RuleEngine = comunica(store),
 ): Promise<DeriveReport> {
   const report: DeriveReport = { rounds: 0, added: 0, perRule: {} };
   for (let round = 1; round <= maxRounds; round++) {
     report.rounds = round;
     let addedThisRound = 0;
     for (const rule of rules) {
-      let quads: Awaited<ReturnType<typeof construct>>;
+      let quads: Quad[];
       try {
-        quads = await construct(store, rule.text, { baseIRI: base, timeoutMs: 60_000 });
+        quads = await engine.construct(rule.text, base);
       } catch (error) {
         throw new RuleError(rule.file, error as Error);
       }
+      const fresh: Quad[] = [];
       for (const q of quads) {
         if (!store.has(q)) {
           store.addQuad(q);
-          addedThisRound++;
-          report.perRule[rule.name] = (report.perRule[rule.name] ?? 0) + 1;
+          fresh.push(q);
         }
+      }
+      if (fresh.length > 0) {
+        engine.added?.(fresh);
+        addedThisRound += fresh.length;
+        report.perRule[rule.name] = (report.perRule[rule.name] ?? 0) + fresh.length;
       }
     }
     report.added += addedThisRound;

@@ -3,9 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
-import { type Config, DEFAULT_BASE } from '../config.ts';
+import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
 import { type DeriveReport, derive } from './derive.ts';
-import { listFiles, parseTurtle, parseTurtleFile } from './load.ts';
+import { FrozenStore } from './frozen.ts';
+import { eachLineChunk, listFiles, parseTurtleFile } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -24,7 +25,18 @@ export interface Graph {
   readonly warnings: readonly Violation[];
   readonly derivation: DeriveReport;
   readonly builtAt: Date;
+  /** The build cache's N-Triples dump of exactly this graph, when there is one: query threads load it themselves. */
+  readonly ntFile?: string;
 }
+
+/**
+ * What derives and checks: Comunica over the n3 Store, or Oxigraph over a copy of it. Comunica takes seconds
+ * per rule from some ten thousand triples on (measured: 15 s for the rules at 13k triples, far too long at 1M),
+ * Oxigraph about a second per rule at 1M; `auto` picks Oxigraph above AUTO_OXIGRAPH asserted triples. Both give
+ * the same graph (tests/scale/build.test.ts).
+ */
+export type BuildEngine = 'auto' | 'comunica' | 'oxigraph';
+export const AUTO_OXIGRAPH = 20_000;
 
 export interface BuildInputs {
   /** Turtle files asserted into the graph: the ontology (less shapes) and data. */
@@ -62,15 +74,30 @@ export function hashQuads(ntriples: string): string {
  * Builds the Graph. Throws DataSyntaxError (file:line:column) on bad Turtle, RuleError on a broken rule,
  * and ValidationFailed when a shape or check reports a violation; nothing partial is returned.
  */
-export async function buildGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
+export async function buildGraph(
+  config: Config,
+  inputs: BuildInputs = defaultInputs(config.root),
+  engine: BuildEngine = 'auto',
+): Promise<Graph> {
   const { base, root } = config;
   const store = new Store();
   for (const file of inputs.graphFiles) store.addQuads(parseTurtleFile(file, base, root));
   const asserted = store.size;
   const shapes: Quad[] = inputs.shapesFiles.flatMap((f) => parseTurtleFile(f, base, root));
 
-  const derivation = await derive(store, inputs.rules, base);
-  const results = await validate(store, shapes, inputs.checks, base);
+  const useOxigraph = engine === 'oxigraph' || (engine === 'auto' && asserted > AUTO_OXIGRAPH);
+  // Loaded only when used: the small graph and a server starting from the cache never pay for the WASM module.
+  const copy = useOxigraph
+    ? (await import('../store/oxigraph.ts')).OxigraphBackend.fromQuads(store.getQuads(null, null, null, null))
+    : undefined;
+  let derivation: DeriveReport;
+  let results: Violation[];
+  try {
+    derivation = await derive(store, inputs.rules, base, 8, copy?.ruleEngine());
+    results = await validate(store, shapes, inputs.checks, base, copy?.checkRunner());
+  } finally {
+    copy?.close();
+  }
   const violations = results.filter((r) => r.severity === 'violation');
   if (violations.length > 0) throw new ValidationFailed(violations);
 
@@ -90,15 +117,19 @@ export async function buildGraph(config: Config, inputs: BuildInputs = defaultIn
 
 /** Files whose content decides what a build produces: the inputs and the code that derives and validates. */
 function buildDigest(config: Config, inputs: BuildInputs): string {
+  // The code is where this file is, not under config.root (which holds only the inputs).
   const code = [
-    ...listFiles(path.join(config.root, 'src', 'rdf'), '.ts'),
-    path.join(config.root, 'src', 'sparql', 'engine.ts'),
+    ...listFiles(path.join(PROJECT_ROOT, 'src', 'rdf'), '.ts'),
+    // The Oxigraph build path (src/store/: the engine, and the rewrite of the fn: functions).
+    ...['backend.ts', 'oxigraph.ts', 'portable.ts'].map((f) => path.join(PROJECT_ROOT, 'src', 'store', f)),
+    path.join(PROJECT_ROOT, 'src', 'sparql', 'engine.ts'),
   ];
   const files = [...inputs.graphFiles, ...inputs.shapesFiles, ...inputs.rules.map((r) => r.file)];
   const h = createHash('sha256').update(config.base);
-  for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile, ...code]) {
+  for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile]) {
     h.update(`\0${path.relative(config.root, f)}\0`).update(readFileSync(f));
   }
+  for (const f of code) h.update(`\0${path.relative(PROJECT_ROOT, f)}\0`).update(readFileSync(f));
   return h.digest('hex');
 }
 
@@ -114,16 +145,19 @@ interface CacheMeta {
  * The Graph, from the build cache when nothing that decides its content has changed since it was built and
  * validated; otherwise built (and cached). Start-up then costs a parse of N-Triples, not a derivation.
  */
-export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
+/** Where the build cache keeps the graph of `config` (whether or not it has been built yet). */
+export function cacheFiles(config: Config, inputs: BuildInputs = defaultInputs(config.root)) {
   const digest = buildDigest(config, inputs);
   const dir = path.join(config.root, 'node_modules', '.cache', 'npcsc-kg');
-  const ntFile = path.join(dir, `${digest}.nt`);
-  const metaFile = path.join(dir, `${digest}.json`);
+  return { digest, dir, ntFile: path.join(dir, `${digest}.nt`), metaFile: path.join(dir, `${digest}.json`) };
+}
+
+export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
+  const { digest, dir, ntFile, metaFile } = cacheFiles(config, inputs);
   try {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
-    const nt = readFileSync(ntFile, 'utf8');
-    if (meta.digest === digest && hashQuads(nt) === meta.hash) {
-      const store = new Store(parseTurtle(nt, ntFile, config.base));
+    if (meta.digest === digest && hashFile(ntFile) === meta.hash) {
+      const store = readNTriples(ntFile);
       return {
         store,
         base: config.base,
@@ -134,6 +168,7 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
         warnings: meta.warnings,
         derivation: meta.derivation,
         builtAt: new Date(),
+        ntFile,
       };
     }
   } catch {
@@ -154,8 +189,24 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     renameSync(`${ntFile}.${process.pid}.tmp`, ntFile);
     writeFileSync(`${metaFile}.${process.pid}.tmp`, JSON.stringify(meta));
     renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
+    return { ...graph, ntFile };
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
   return graph;
+}
+
+/** sha256 of a file, read in chunks (the digest hashQuads gives its text). */
+export function hashFile(file: string): string {
+  const h = createHash('sha256');
+  eachLineChunk(file, (chunk) => h.update(chunk));
+  return h.digest('hex');
+}
+
+/**
+ * The Graph's store from an N-Triples file, read a few megabytes at a time: a FrozenStore (an n3 Store to every
+ * reader, in typed arrays), measured at 1M triples at about a tenth of an n3 Store's memory.
+ */
+export function readNTriples(file: string): Store {
+  return FrozenStore.fromFile(file);
 }

@@ -1,5 +1,5 @@
 // Reads Turtle files into quads, resolving relative IRIs against the base; errors name file, line and column.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Parser, type Quad } from 'n3';
 
@@ -63,4 +63,37 @@ export function listFiles(dir: string, ext: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+const CHUNK_BYTES = 4 << 20;
+
+/**
+ * A line-based file's bytes in chunks of whole lines: a large file is never one string. Each chunk is valid
+ * until the next one is asked for (the read buffer is reused).
+ */
+export function* lineChunks(file: string): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK_BYTES);
+    let rest: Buffer = Buffer.alloc(0);
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
+      const end = n === 0 ? chunk.length : chunk.lastIndexOf(10) + 1;
+      rest = Buffer.from(chunk.subarray(end));
+      if (end > 0) yield chunk.subarray(0, end);
+      if (n === 0) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function eachLineChunk(file: string, each: (chunk: Buffer) => void): void {
+  for (const chunk of lineChunks(file)) each(chunk);
+}
+
+/** The quads of an N-Triples file, parsed a chunk at a time. */
+export function* ntriplesFileQuads(file: string): Generator<Quad> {
+  for (const chunk of lineChunks(file)) yield* new Parser({ format: 'N-Triples' }).parse(chunk.toString('utf8'));
 }

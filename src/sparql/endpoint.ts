@@ -48,7 +48,7 @@ const refuse =
 
 export const sparqlRoutes: RouteModule = (app, ctx) => {
   const { graph, config } = ctx;
-  const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency));
+  const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency, config.store));
   const stored = loadStoredQueries(config.root, graph.base);
   const page = queryPage(
     ctx,

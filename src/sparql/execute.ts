@@ -1,7 +1,7 @@
 // Runs a planned query through the answer cache and the worker pool, and turns the answer into a response: ETag, 304, Cache-Control, limits.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import type { AppContext } from '../http/app.ts';
+import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
 import { isAllowed } from '../outbound.ts';
 import { type Answer, AnswerCache, etagOf, matches } from './cache.ts';
@@ -27,6 +27,7 @@ export const preflight = (): Response =>
       'access-control-allow-methods': 'GET, HEAD, POST, OPTIONS',
       'access-control-allow-headers': 'Accept, Cache-Control, Content-Type, If-None-Match',
       'access-control-max-age': '86400',
+      ...SECURITY_HEADERS,
     },
   });
 
@@ -107,6 +108,7 @@ export class Executor {
       'cache-control': etag ? CACHE_CONTROL : 'no-store',
       vary: 'Accept',
       ...CORS_HEADERS,
+      ...SECURITY_HEADERS,
     };
     if (etag) headers.etag = etag;
     if (done.truncated) {
@@ -153,6 +155,8 @@ function asHttpError(e: unknown): Error {
       return new HttpError(503, e.message);
     case 'client':
       return badRequest(e.message);
+    case 'upstream':
+      return new HttpError(502, e.message);
     case 'internal':
       return new Error(`query failed: ${e.message}`);
   }

@@ -1,10 +1,14 @@
 // What crosses the thread boundary between the query pool and its workers: jobs, terms and replies.
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
+import type { ThreadStore } from '../store/open.ts';
 import type { Format } from './formats.ts';
 
-/** What a worker is started with: the store's quads and what serializers need. */
-export interface WorkerInit {
+/**
+ * What a worker is started with: the store's quads (or the cache file that holds them, or the backend that
+ * holds them: `store`, see src/store/open.ts) and what serializers need.
+ */
+export interface WorkerInit extends ThreadStore {
   nquads: string;
   prefixes: Record<string, string>;
   context: object;
@@ -45,7 +49,8 @@ export interface Done {
   count: number;
 }
 
-export type FailKind = 'client' | 'timeout' | 'internal';
+/** Whose fault a failed query is: the client's, the time limit's, a remote SERVICE's (upstream), or ours. */
+export type FailKind = 'client' | 'timeout' | 'upstream' | 'internal';
 export type Reply =
   | { type: 'ready' }
   | ({ type: 'done'; id: number } & Done)

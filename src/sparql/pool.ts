@@ -1,6 +1,7 @@
 // Runs queries on worker threads, at most `concurrency` at once; a query past its time limit is stopped by ending its thread.
 import { Worker } from 'node:worker_threads';
 import { Writer } from 'n3';
+import type { StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
 import type { Done, FailKind, Job, Reply, WorkerInit } from './job.ts';
 
@@ -309,20 +310,38 @@ function takePrestarted(): Worker | undefined {
   return worker;
 }
 
-const pools = new WeakMap<Graph, Map<number, QueryPool>>();
+const pools = new WeakMap<Graph, Map<string, QueryPool>>();
 
-/** The pool for `graph` with `concurrency` slots, shared by every app serving that same Graph. */
-export function poolFor(graph: Graph, concurrency: number): QueryPool {
+/**
+ * Threads an Oxigraph pool runs at most: each holds its own copy of the store in WASM memory (about 400 MB at
+ * 1M triples), and Oxigraph answers in milliseconds where Comunica takes seconds, so two serve as many.
+ */
+export const OXIGRAPH_THREADS = 2;
+
+/**
+ * The pool for `graph` with `concurrency` slots and the configured store, shared by every app serving that same
+ * Graph. A thread reads the build cache's dump itself when there is one (no serialized copy per thread), or
+ * holds no data at all when a remote store answers.
+ */
+export function poolFor(graph: Graph, concurrency: number, store: StoreConfig = { kind: 'memory' }): QueryPool {
   let byConcurrency = pools.get(graph);
   if (!byConcurrency) {
     byConcurrency = new Map();
     pools.set(graph, byConcurrency);
   }
-  let pool = byConcurrency.get(concurrency);
+  const slots = store.kind === 'oxigraph' ? Math.min(concurrency, OXIGRAPH_THREADS) : concurrency;
+  const key = `${slots} ${JSON.stringify(store)}`;
+  let pool = byConcurrency.get(key);
   if (!pool) {
-    const nquads = new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
-    pool = new QueryPool({ nquads, prefixes: graph.prefixes, context: graph.context, base: graph.base }, concurrency);
-    byConcurrency.set(concurrency, pool);
+    const fromFile = store.kind === 'sparql' || graph.ntFile !== undefined;
+    const nquads = fromFile
+      ? ''
+      : new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
+    pool = new QueryPool(
+      { nquads, ntFile: graph.ntFile, store, prefixes: graph.prefixes, context: graph.context, base: graph.base },
+      slots,
+    );
+    byConcurrency.set(key, pool);
   }
   return pool;
 }

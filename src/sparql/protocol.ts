@@ -48,7 +48,14 @@ export async function readBody(req: Request, limit: number): Promise<string> {
   let size = 0;
   const reader = req.body.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away mid-body (or was cut at the request timeout): its fault, nothing to log.
+      throw badRequest('the request body did not arrive in full');
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

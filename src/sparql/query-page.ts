@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
-import type { AppContext } from '../http/app.ts';
+import { type AppContext, QUERY_PAGE_CSP, SECURITY_HEADERS, securityHeaders } from '../http/app.ts';
 import { notFound } from '../http/errors.ts';
 import type { QueryFile } from '../rdf/queries.ts';
 import { etagOf, matches } from './cache.ts';
@@ -64,19 +64,6 @@ const jsonIsland = (value: unknown): string =>
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // CodeMirror and YASR set style attributes from script.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 export function queryPage(ctx: AppContext, examples: readonly Example[]): (c: Context) => Response {
   const { config, graph } = ctx;
   const L = config.limits;
@@ -129,7 +116,7 @@ its service description in Turtle, N-Triples, JSON-LD or RDF/XML. The example qu
   return (c) => {
     const headers = {
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': CSP,
+      ...securityHeaders('text/html', QUERY_PAGE_CSP),
       'cache-control': 'public, max-age=300',
       vary: 'Accept',
       etag,
@@ -183,6 +170,7 @@ export function queryPageAssets(): (c: Context) => Response {
       'cache-control': 'public, max-age=86400',
       etag: asset.etag,
       vary: 'Accept-Encoding',
+      ...SECURITY_HEADERS,
     };
     if (matches(c.req.header('if-none-match'), asset.etag)) return new Response(null, { status: 304, headers });
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {

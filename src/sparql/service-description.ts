@@ -3,7 +3,7 @@ import type * as RDF from '@rdfjs/types';
 import type { Context } from 'hono';
 import { DataFactory, type Quad } from 'n3';
 import type { Config } from '../config.ts';
-import type { AppContext } from '../http/app.ts';
+import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { NS } from '../rdf/ns.ts';
 import { type RdfFormat, serialize } from '../rdf/serialize.ts';
@@ -142,6 +142,7 @@ export function serviceDescriptionHandler(ctx: AppContext): (c: Context, chosen:
       'cache-control': CACHE_CONTROL,
       vary: 'Accept',
       ...CORS_HEADERS,
+      ...SECURITY_HEADERS,
     };
     const etag = etagOf(graph.hash, endpointUrl(config), chosen.contentType, body);
     return { status: 200, body, headers: { ...headers, etag }, etag };

@@ -1,7 +1,7 @@
 // The stored queries as a web API (as grlc does for a folder of queries): GET /api/{name} with typed parameters bound as RDF terms, and its OpenAPI 3 description.
 import path from 'node:path';
 import type { Context } from 'hono';
-import type { AppContext } from '../http/app.ts';
+import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { FN } from '../rdf/ns.ts';
 import { loadQueryDir, type ParamType, type QueryFile } from '../rdf/queries.ts';
@@ -116,6 +116,7 @@ export function openApi(ctx: AppContext, stored: readonly StoredQuery[]): object
   const errors = {
     '400': error('A parameter is missing or not of its type; the message says which.'),
     '406': error('None of the formats the Accept header names is offered.'),
+    '502': error('A SERVICE endpoint the query calls failed.'),
     '503': error('The query ran past its time limit, or the endpoint is at its limit of queries (see Retry-After).'),
   };
   const paths: Record<string, unknown> = {};
@@ -196,6 +197,7 @@ export function openApiHandler(ctx: AppContext, stored: readonly StoredQuery[]) 
     'cache-control': CACHE_CONTROL,
     etag,
     ...CORS_HEADERS,
+    ...SECURITY_HEADERS,
   };
   return (c: Context): Response => {
     if (matches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });

@@ -4,6 +4,9 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser, type Store } from 'n3';
 import { RdfStore } from 'rdf-stores';
 import { OutboundRefused } from '../outbound.ts';
+import { ntriplesFileQuads } from '../rdf/load.ts';
+import type { Backend } from '../store/backend.ts';
+import { threadBackend } from '../store/open.ts';
 import { QueryTimeout, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
@@ -43,21 +46,36 @@ function datasetStore(store: RdfStore, dataset: Dataset, cache: Map<string, RdfS
 
 /** Comunica reports a query it cannot plan (an unknown function, say) as a plain Error; those are the client's. */
 const CLIENT_FAULT = /unknown named operator|not supported|undefined prefix|unknown prefix/i;
+/** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
+const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
-async function execute(store: RdfStore, init: WorkerInit, job: Job, datasets: Map<string, RdfStore>): Promise<Done> {
-  const source = job.dataset ? datasetStore(store, job.dataset, datasets) : store;
+async function execute(
+  store: RdfStore | Backend,
+  init: WorkerInit,
+  job: Job,
+  datasets: Map<string, RdfStore>,
+): Promise<Done> {
   const bindings = job.bindings
     ? Object.fromEntries(Object.entries(job.bindings).map(([k, v]) => [k, fromWire(v)]))
     : undefined;
-  // runQuery is typed for n3's Store; Comunica takes any RDF/JS source.
-  const result = await runQuery(source as unknown as Store, job.query, {
+  const options = {
     baseIRI: job.baseIRI,
     allowlist: job.allowlist,
     timeoutMs: job.timeoutMs,
     extensions: job.extensions,
     maxResults: job.maxResults,
     ...(bindings ? { bindings } : {}),
-  });
+  };
+  // Oxigraph or a remote store (--store) take the dataset themselves; the default copy is cut to it here.
+  // runQuery is typed for n3's Store; Comunica takes any RDF/JS source.
+  const result =
+    'run' in store
+      ? await store.run(job.query, { ...options, dataset: job.dataset })
+      : await runQuery(
+          (job.dataset ? datasetStore(store, job.dataset, datasets) : store) as unknown as Store,
+          job.query,
+          options,
+        );
   switch (result.type) {
     case 'boolean':
       return { body: serializeBoolean(job.format as never, result.value), truncated: false, count: 1 };
@@ -85,6 +103,10 @@ function classify(e: unknown): { kind: FailKind; message: string } {
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
+  if (UPSTREAM_FAULT.test(message) || (e instanceof TypeError && message === 'fetch failed')) {
+    const cause = (e as Error).cause instanceof Error ? `: ${((e as Error).cause as Error).message}` : '';
+    return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
+  }
   return { kind: 'internal', message };
 }
 
@@ -99,14 +121,19 @@ async function main(): Promise<void> {
       extensions: false,
     });
   const booted = warm(RdfStore.createDefault());
-  let loaded: Promise<{ store: RdfStore; init: WorkerInit }> | undefined;
+  let loaded: Promise<{ store: RdfStore | Backend; init: WorkerInit }> | undefined;
   const datasets = new Map<string, RdfStore>();
   port.on('message', async (m: { type: 'load'; init: WorkerInit } | { id: number; job: Job }) => {
     if ('type' in m) {
       loaded = (async () => {
         await booted;
-        const store = indexed(new Parser({ format: 'N-Quads' }).parse(m.init.nquads));
-        await warm(store);
+        const backend = threadBackend(m.init, m.init.store?.kind === 'sparql' ? undefined : 60_000);
+        const store =
+          backend ??
+          indexed(
+            m.init.ntFile ? ntriplesFileQuads(m.init.ntFile) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
+          );
+        if (!backend) await warm(store as RdfStore);
         port.postMessage({ type: 'ready' } satisfies Reply);
         return { store, init: m.init };
       })();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser, Store, Writer } from 'n3';
-import { makeConfig } from '../../src/config.ts';
+import { makeConfig, type StoreConfig } from '../../src/config.ts';
 import { createApp } from '../../src/http/app.ts';
 import { type Graph, hashQuads } from '../../src/rdf/graph.ts';
 import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
@@ -150,10 +150,15 @@ export function namedGraphs(files: { file: string; name: string }[]): Graph {
   };
 }
 
-/** The harness's own app: its data only, served as http://www.example/ (the manifests' authority). */
-export async function harnessApp(graph: Graph) {
-  const config = makeConfig({ base: 'http://www.example/', publicBase: 'http://www.example/', serviceAllowlist: [] });
+/** The harness's own app: its data only, served as http://www.example/ (the manifests' authority), on `store`. */
+export async function harnessApp(graph: Graph, store: StoreConfig = { kind: 'memory' }) {
+  const config = makeConfig({
+    base: 'http://www.example/',
+    publicBase: 'http://www.example/',
+    serviceAllowlist: [],
+    store,
+  });
   const app = createApp(graph, config, [sparqlRoutes]);
-  await poolFor(graph, config.limits.concurrency).ready();
+  await poolFor(graph, config.limits.concurrency, store).ready();
   return app;
 }

@@ -20,11 +20,16 @@ const queryTests = tests.filter((t) => !isUpdate(t));
 const updateTests = tests.filter(isUpdate);
 
 let app: Awaited<ReturnType<typeof harnessApp>>;
+/** The query tests run on each embedded engine (--store memory, the default, and --store oxigraph). */
+const STORES = ['memory', 'oxigraph'] as const;
+const apps = new Map<string, Awaited<ReturnType<typeof harnessApp>>>();
 
 beforeAll(async () => {
   // Every graph any test names, each under the IRI the manifest gives it, in this harness's own store only.
   const files = new Map(tests.flatMap((t) => t.graphData).map((g) => [g.name, g]));
-  app = await harnessApp(namedGraphs([...files.values()]));
+  const graph = namedGraphs([...files.values()]);
+  for (const kind of STORES) apps.set(kind, await harnessApp(graph, { kind }));
+  app = apps.get('memory') as typeof app;
 });
 
 const RESULT_TYPES = /^(application\/sparql-results\+(json|xml)|application\/json|application\/xml|text\/xml)\b/;
@@ -52,10 +57,11 @@ describe('The W3C SPARQL 1.1 Protocol manifest', () => {
   });
 });
 
-describe('The endpoint, against each query test of the manifest', () => {
+describe.each(STORES)('The endpoint on the %s store, against each query test of the manifest', (kind) => {
   for (const t of queryTests) {
     it(`should pass ${t.id}: ${t.name}`, async () => {
       expect(t.requests.length).toBeGreaterThan(0);
+      const app = apps.get(kind) as NonNullable<ReturnType<typeof apps.get>>;
       for (const spec of t.requests) {
         const res = await app.request(toRequest(spec));
         const body = await res.text();

@@ -32,7 +32,14 @@ export async function serveDirectory(dir: () => string, prefix = '/'): Promise<S
       res.writeHead(404).end();
       return;
     }
-    let rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    } catch {
+      // A malformed escape (%ff, %zz) is the client's error; thrown here it would leave the request unanswered.
+      res.writeHead(400).end();
+      return;
+    }
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     const root = path.resolve(dir());
     const file = path.resolve(root, rel);

@@ -1,0 +1,58 @@
+// Opens the configured backend for a Graph: in this thread (CLI, tests, bench) or inside a query thread, and loads a remote store.
+import type { StoreConfig } from '../config.ts';
+import type { Graph } from '../rdf/graph.ts';
+import { type Backend, comunicaBackend } from './backend.ts';
+import { OxigraphBackend } from './oxigraph.ts';
+import { type LoadReport, loadRemote, RemoteBackend } from './remote.ts';
+
+/** The backend `store` names over `graph`. Oxigraph reads the build cache's dump when the Graph has one. */
+export function openBackend(graph: Graph, store: StoreConfig, options: { timeoutMs?: number } = {}): Backend {
+  switch (store.kind) {
+    case 'memory':
+      return comunicaBackend(graph.store);
+    case 'oxigraph':
+      return graph.ntFile
+        ? OxigraphBackend.fromFile(graph.ntFile)
+        : OxigraphBackend.fromQuads(graph.store.getQuads(null, null, null, null));
+    case 'sparql':
+      return new RemoteBackend(store, options);
+  }
+}
+
+/**
+ * Makes the configured store ready to answer for `graph`: a remote store is loaded (unless it holds this content
+ * already); the embedded ones need nothing. Throws when the remote store cannot be reached or refuses the load.
+ */
+export async function prepareStore(graph: Graph, store: StoreConfig): Promise<LoadReport | undefined> {
+  if (store.kind !== 'sparql') return undefined;
+  if (!store.update && !store.graphStore) {
+    // Without an endpoint to load through, the store must already hold the Graph (loaded by an operator, say).
+    const backend = new RemoteBackend(store);
+    if (!(await backend.holds(graph.hash))) {
+      throw new Error(
+        `${store.endpoint} does not hold this graph (content ${graph.hash.slice(0, 12)}) in <${store.graph}>, and no --graph-store or --update endpoint is given to load it`,
+      );
+    }
+    return { loaded: false, triples: 0, requests: 0, ms: 0 };
+  }
+  return loadRemote(new RemoteBackend(store), graph);
+}
+
+/** What a query thread is told about its backend (see src/sparql/job.ts WorkerInit). */
+export interface ThreadStore {
+  store?: StoreConfig | undefined;
+  /** The build cache's N-Triples dump, read by the thread itself instead of a serialized copy. */
+  ntFile?: string | undefined;
+  nquads: string;
+}
+
+/**
+ * Inside a query thread: the backend for Oxigraph or a remote store, or undefined for the default (the thread
+ * keeps its own rdf-stores copy and Comunica, src/sparql/worker.ts).
+ */
+export function threadBackend(init: ThreadStore, timeoutMs?: number): Backend | undefined {
+  const store = init.store ?? { kind: 'memory' };
+  if (store.kind === 'memory') return undefined;
+  if (store.kind === 'sparql') return new RemoteBackend(store, timeoutMs ? { timeoutMs } : {});
+  return init.ntFile ? OxigraphBackend.fromFile(init.ntFile) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
+}

@@ -1,0 +1,340 @@
+// Benchmark at scale (npm run bench): the dataset and a generated ~1M-triple workload, each against the machine's ceiling and peer engines, as one table of ratios.
+//
+// For each graph: the server (`npcsc-kg serve --store oxigraph`, a process of its own) is timed from start to
+// its graph loaded and to its first SPARQL answer, and its peak RSS read from /proc; autocannon measures the
+// ceiling (bare node:http answering the very bytes of a document), documents and a /sparql cache hit; each
+// example query is timed uncached over HTTP (/api, Cache-Control: no-cache), in process on Oxigraph, on
+// Comunica (the dataset only: minutes per query at 1M), and on Virtuoso over HTTP where virtuoso-t is installed.
+// The figures go to test-results/bench.json. The workload's first build takes about two minutes and is cached;
+// BENCH_SCALE_OFFICES (default 950, about 1M triples), BENCH_SECONDS and BENCH_RUNS tune the run.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bench, describe } from 'vitest';
+import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { generate } from '../../src/generate/command.ts';
+import { cacheFiles } from '../../src/rdf/graph.ts';
+import { loadQueryDir, type QueryFile } from '../../src/rdf/queries.ts';
+import { runQuery } from '../../src/sparql/engine.ts';
+import { bindParams } from '../../src/sparql/params.ts';
+import { OxigraphBackend } from '../../src/store/oxigraph.ts';
+import { loadRemote, RemoteBackend } from '../../src/store/remote.ts';
+import { startVirtuoso, virtuosoBinary } from '../scale/virtuoso-server.ts';
+import type { FixedResponse } from './serve.ts';
+
+interface Cannon {
+  requests: { average: number };
+  latency: { p50: number };
+  non2xx: number;
+  errors: number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<Cannon>;
+
+const OFFICES = Number(process.env.BENCH_SCALE_OFFICES ?? 950);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const CONNECTIONS = 10;
+const BIN = path.join(PROJECT_ROOT, 'src', 'bin', 'npcsc-kg.js');
+const SERVE = path.join(PROJECT_ROOT, 'tests', 'bench', 'serve.ts');
+const TARGETS = { loadS: 15, rssMB: 1536, documentP50Ms: 5, queryMs: 1000, documentsOfCeiling: 0.5 };
+const children: ChildProcess[] = [];
+const work = path.join(tmpdir(), `npcsc-scale-bench-${process.pid}`);
+mkdirSync(work, { recursive: true });
+
+const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+async function timed(n: number, f: () => unknown): Promise<number> {
+  await f();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return p50(times);
+}
+
+/** Starts `node args…`; resolves when a line of its output matches `ready`, with the time that took. */
+function start(
+  args: string[],
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number; startedAt: number }> {
+  const t = performance.now();
+  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const look = (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) resolve({ child, match: m, ms: performance.now() - t, startedAt: t });
+    };
+    child.stdout?.on('data', look);
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`)));
+  });
+}
+const stop = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+/** Peak and current resident memory of a process (threads included), in MB. */
+function memory(pid: number | undefined): { peakMB: number; rssMB: number } {
+  const status = existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN) / 1024;
+  return { peakMB: kb('VmHWM'), rssMB: kb('VmRSS') };
+}
+
+const cannon = async (url: string, headers: Record<string, string> = {}) => {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, headers });
+  if (r.errors > 0 || r.non2xx > 0) throw new Error(`${url}: ${r.errors} errors, ${r.non2xx} non-2xx`);
+  return r;
+};
+
+/** A bare node:http server answering exactly what the app answered for `path` (status, headers, bytes). */
+async function ceilingFor(url: string, headers: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const res = await fetch(url, { headers });
+  const fixed: FixedResponse = { status: res.status, headers: {}, body: '' };
+  res.headers.forEach((v, k) => {
+    if (!['date', 'connection', 'keep-alive'].includes(k)) fixed.headers[k] = v;
+  });
+  fixed.body = Buffer.from(await res.arrayBuffer()).toString('base64');
+  const file = path.join(work, `fixed-${children.length}.json`);
+  writeFileSync(file, JSON.stringify(fixed));
+  const { child, match } = await start(['--import', 'tsx', SERVE, 'bare', file], /^(\d+)$/m);
+  return { url: `http://127.0.0.1:${match[1]}${new URL(url).pathname}`, child };
+}
+
+interface QueryFigures {
+  httpMs: number;
+  oxigraphMs: number;
+  comunicaMs?: number;
+  virtuosoMs?: number;
+}
+interface Figures {
+  label: string;
+  triples: number;
+  buildS: number;
+  graphLoadedS: number;
+  firstAnswerS: number;
+  server: { peakMB: number; rssMB: number };
+  ceiling: number;
+  documentTtl: { rps: number; p50Ms: number };
+  documentHtml: { rps: number; p50Ms: number };
+  cacheHit: number;
+  virtuosoLoadS?: number;
+  queries: Record<string, QueryFigures>;
+}
+
+const examples = loadQueryDir(path.join(PROJECT_ROOT, 'queries')).filter((q) => !/\bSERVICE\b/i.test(q.text));
+
+async function measure(label: string, root: string, comunica: boolean): Promise<Figures> {
+  const config = makeConfig({ root, serviceAllowlist: [] });
+  // The build (first run) or a cache hit: the graph every process below reads.
+  const t0 = performance.now();
+  const stats = JSON.parse(
+    execFileSync(process.execPath, [BIN, 'stats', '--json', '--root', root], { encoding: 'utf8', maxBuffer: 1 << 26 }),
+  ) as { triples: number; hash: string };
+  const buildS = (performance.now() - t0) / 1000;
+  const { ntFile } = cacheFiles(config);
+
+  const server = await start(
+    [BIN, 'serve', '--port', '0', '--root', root, '--store', 'oxigraph'],
+    /serving \d+ triples at (http:\/\/127\.0\.0\.1:\d+)\//,
+  );
+  const base = server.match[1] as string;
+  const graphLoadedS = server.ms / 1000;
+  const ask = `/sparql?query=${encodeURIComponent('SELECT ?s WHERE { ?s a ?t } LIMIT 10')}`;
+  for (;;) {
+    const res = await fetch(`${base}${ask}`, { headers: { 'cache-control': 'no-cache' } }).catch(() => undefined);
+    if (res?.status === 200) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const firstAnswerS = (performance.now() - server.startedAt) / 1000;
+
+  const docTtl = `${base}/doc/person/peng-zhen.ttl`;
+  const docHtml = `${base}/doc/office/secretary-general`;
+  const htmlHeaders = { accept: 'text/html', 'accept-language': 'en' };
+  const bare = await ceilingFor(docTtl, {});
+  await cannon(bare.url);
+  await cannon(docTtl);
+  const ceiling = (await cannon(bare.url)).requests.average;
+  const ttl = await cannon(docTtl);
+  const html = await cannon(docHtml, htmlHeaders);
+  await stop(bare.child);
+  const seq = (url: string, headers: Record<string, string> = {}) =>
+    timed(200, async () => (await fetch(url, { headers })).arrayBuffer());
+  const documentTtl = { rps: ttl.requests.average, p50Ms: await seq(docTtl) };
+  const documentHtml = { rps: html.requests.average, p50Ms: await seq(docHtml, htmlHeaders) };
+  const cacheHit = (await cannon(`${base}${ask}`)).requests.average;
+
+  const queries: Record<string, QueryFigures> = {};
+  const ox = OxigraphBackend.fromFile(ntFile);
+  const options = (q: QueryFile) => ({ baseIRI: config.base, bindings: bindParams(q, {}, config.base) });
+  for (const q of examples) {
+    const httpMs = await timed(RUNS, async () => {
+      const res = await fetch(`${base}/api/${q.name}`, { headers: { 'cache-control': 'no-cache' } });
+      if (res.status !== 200) throw new Error(`${q.name}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    });
+    const oxigraphMs = await timed(RUNS, () => ox.runSync(q.text, options(q)));
+    queries[q.name] = { httpMs, oxigraphMs };
+  }
+  ox.close();
+  const serverMemory = memory(server.child.pid);
+  await stop(server.child);
+
+  if (comunica) {
+    const { loadGraph } = await import('../../src/rdf/graph.ts');
+    const graph = await loadGraph(config);
+    for (const q of examples) {
+      const figures = queries[q.name] as QueryFigures;
+      figures.comunicaMs = await timed(RUNS, () => runQuery(graph.store, q.text, { ...options(q), timeoutMs: 60_000 }));
+    }
+  }
+
+  let virtuosoLoadS: number | undefined;
+  if (virtuosoBinary()) {
+    const virtuoso = await startVirtuoso({ buffers: 170_000 });
+    try {
+      const remote = new RemoteBackend({
+        endpoint: virtuoso.endpoint,
+        graphStore: virtuoso.endpoint.replace(/\/sparql$/, '/sparql-graph-crud'),
+        graph: `${config.base}graph`,
+      });
+      const loaded = await loadRemote(remote, { hash: stats.hash, ntFile, store: { getQuads: () => [] } });
+      virtuosoLoadS = loaded.ms / 1000;
+      for (const q of examples) {
+        (queries[q.name] as QueryFigures).virtuosoMs = await timed(RUNS, () => remote.run(q.text, options(q)));
+      }
+    } finally {
+      await virtuoso.stop();
+    }
+  }
+
+  return {
+    label,
+    triples: stats.triples,
+    buildS,
+    graphLoadedS,
+    firstAnswerS,
+    server: serverMemory,
+    ceiling,
+    documentTtl,
+    documentHtml,
+    cacheHit,
+    ...(virtuosoLoadS !== undefined ? { virtuosoLoadS } : {}),
+    queries,
+  };
+}
+
+/** The workload's folder: generated afresh each run (a second, deterministic); its build is cached by content. */
+function workload(): string {
+  const dir = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'npcsc-kg', `workload-${OFFICES}`);
+  for (const sub of ['data', 'ontology', 'queries']) rmSync(path.join(dir, sub), { recursive: true, force: true });
+  generate({ offices: OFFICES, out: dir, seed: 1 });
+  return dir;
+}
+
+// ---- one run ----
+const runs: Figures[] = [];
+try {
+  runs.push(await measure('dataset', PROJECT_ROOT, true));
+  runs.push(await measure(`${OFFICES} offices`, workload(), false));
+} finally {
+  await Promise.all(children.map(stop));
+  rmSync(work, { recursive: true, force: true });
+}
+
+const [small, large] = runs as [Figures, Figures];
+const num = (n: number | undefined, d = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(d));
+const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`;
+const row = (name: string, a: string, b: string, target = '') =>
+  `  ${name.padEnd(44)}${a.padStart(18)}${b.padStart(18)}  ${target}`;
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const worstQuery = Math.max(...Object.values(large.queries).map((q) => q.httpMs));
+const lines = [
+  '',
+  `Scale benchmark, one run (${SECONDS} s x ${CONNECTIONS} connections per load test, p50 of ${RUNS} runs per query); server: serve --store oxigraph`,
+  row('', small.label, large.label, 'target at 1M'),
+  row('triples', String(small.triples), String(large.triples)),
+  row('build + validate, or cache hit (s)', num(small.buildS, 1), num(large.buildS, 1)),
+  row(
+    'load: start to graph loaded (s)',
+    num(small.graphLoadedS, 1),
+    num(large.graphLoadedS, 1),
+    `<= ${TARGETS.loadS} s: ${verdict(large.graphLoadedS <= TARGETS.loadS)}`,
+  ),
+  row(
+    'load: start to first SPARQL answer (s)',
+    num(small.firstAnswerS, 1),
+    num(large.firstAnswerS, 1),
+    `<= ${TARGETS.loadS} s: ${verdict(large.firstAnswerS <= TARGETS.loadS)}`,
+  ),
+  row(
+    'server peak RSS, threads included (MB)',
+    num(small.server.peakMB),
+    num(large.server.peakMB),
+    `<= ${TARGETS.rssMB} MB: ${verdict(large.server.peakMB <= TARGETS.rssMB)}`,
+  ),
+  row('ceiling: bare node:http, same bytes (req/s)', num(small.ceiling), num(large.ceiling)),
+  row(
+    'document .ttl (req/s, % of ceiling)',
+    `${num(small.documentTtl.rps)} ${pct(small.documentTtl.rps, small.ceiling)}`,
+    `${num(large.documentTtl.rps)} ${pct(large.documentTtl.rps, large.ceiling)}`,
+    `>= 50%: ${verdict(large.documentTtl.rps >= TARGETS.documentsOfCeiling * large.ceiling)}`,
+  ),
+  row(
+    'document HTML (req/s, % of ceiling)',
+    `${num(small.documentHtml.rps)} ${pct(small.documentHtml.rps, small.ceiling)}`,
+    `${num(large.documentHtml.rps)} ${pct(large.documentHtml.rps, large.ceiling)}`,
+    `>= 50%: ${verdict(large.documentHtml.rps >= TARGETS.documentsOfCeiling * large.ceiling)}`,
+  ),
+  row(
+    'document p50, one client (ms, .ttl / HTML)',
+    `${num(small.documentTtl.p50Ms, 2)} / ${num(small.documentHtml.p50Ms, 2)}`,
+    `${num(large.documentTtl.p50Ms, 2)} / ${num(large.documentHtml.p50Ms, 2)}`,
+    `<= ${TARGETS.documentP50Ms} ms: ${verdict(Math.max(large.documentTtl.p50Ms, large.documentHtml.p50Ms) <= TARGETS.documentP50Ms)}`,
+  ),
+  row(
+    '/sparql cache hit (req/s, % of ceiling)',
+    `${num(small.cacheHit)} ${pct(small.cacheHit, small.ceiling)}`,
+    `${num(large.cacheHit)} ${pct(large.cacheHit, large.ceiling)}`,
+  ),
+  row('Virtuoso: load through the Graph Store Protocol (s)', num(small.virtuosoLoadS, 1), num(large.virtuosoLoadS, 1)),
+  '',
+  '  example query, uncached p50 ms:        HTTP (/api)  Oxigraph in process  HTTP/Oxigraph  Virtuoso  Virtuoso/Oxigraph  Comunica (dataset)',
+  ...examples.map((q) => {
+    const cell = (f: Figures) => {
+      const x = f.queries[q.name] as QueryFigures;
+      return `${num(x.httpMs, 1).padStart(8)} ${num(x.oxigraphMs, 1).padStart(9)} ${ratio(x.httpMs, x.oxigraphMs).padStart(8)} ${num(x.virtuosoMs, 1).padStart(8)} ${ratio(x.virtuosoMs, x.oxigraphMs).padStart(8)}`;
+    };
+    const c = (small.queries[q.name] as QueryFigures).comunicaMs;
+    return `  ${q.name.padEnd(24)} ${small.label.padEnd(12)} ${cell(small)}   ${num(c, 1).padStart(8)}\n  ${''.padEnd(24)} ${large.label.padEnd(12)} ${cell(large)}`;
+  }),
+  `  worst example query over HTTP at ${large.label}: ${worstQuery.toFixed(1)} ms (target <= ${TARGETS.queryMs} ms: ${verdict(worstQuery <= TARGETS.queryMs)})`,
+  '',
+];
+const report = lines.join('\n');
+// Vitest keeps a benchmark's console to itself: the table goes straight to the terminal.
+process.stdout.write(`${report}\n`);
+const out = path.join(PROJECT_ROOT, 'test-results', 'bench.json');
+mkdirSync(path.dirname(out), { recursive: true });
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+writeFileSync(
+  out,
+  `${JSON.stringify({ ...previous, scale: { at: new Date().toISOString(), targets: TARGETS, runs } }, null, 2)}\n`,
+);
+
+describe('scale', () => {
+  bench('figures printed above (one run)', () => {}, { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 });
+});

@@ -1,0 +1,157 @@
+// `npcsc-kg serve` as a process: a corrupt or invalid data file stops it at start-up, a slow client is cut at the default header timeout, SIGTERM under load loses nothing in flight.
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SOCKET_LIMITS } from '../../src/server.ts';
+import { copyOfInputs, type Served, sleep, startServe } from './support.ts';
+
+/** Runs serve over a copy of the inputs changed by `change`, expecting it to fail: its exit code and output. */
+async function failedStart(
+  file: string,
+  change: (s: string) => string,
+): Promise<{ code: number; err: string; ms: number }> {
+  const inputs = copyOfInputs();
+  try {
+    inputs.edit(file, change);
+    const started = performance.now();
+    const failure = await startServe(['--root', inputs.root]).then(
+      (s) => {
+        s.kill();
+        throw new Error(`serve started with a broken ${file}`);
+      },
+      (e: { code: number; err: string }) => e,
+    );
+    return { code: failure.code, err: failure.err, ms: performance.now() - started };
+  } finally {
+    inputs.remove();
+  }
+}
+
+// All three start at once: these tests are about the process, not about its speed.
+const serving = startServe(['--timeout-ms', '20000']);
+const corrupt = failedStart('data/people.ttl', (s) => `${s}\nperson:broken rdfs:label "never closed ;\n`);
+// A tenure without its office breaks the tenure shape.
+const invalid = failedStart('data/tenures.ttl', (s) => s.replace(/npcsc:office office:secretary-general ;/, ''));
+
+describe('npcsc-kg serve with a data file that does not parse', () => {
+  it('should name the file, line and column, stop listening and exit 3', async () => {
+    const failure = await corrupt;
+    expect(failure.code).toBe(3);
+    expect(failure.err).toMatch(/^npcsc-kg serve: data\/people\.ttl:\d+:\d+: /m);
+    expect(failure.err).not.toMatch(/\n\s+at /);
+    expect(failure.ms).toBeLessThan(30_000);
+  });
+});
+
+describe('npcsc-kg serve with data that breaks a shape', () => {
+  it('should report the violation and exit 1', async () => {
+    const failure = await invalid;
+    expect(failure.code).toBe(1);
+    expect(failure.err).toMatch(/violation/i);
+  });
+});
+
+describe('npcsc-kg serve, running', () => {
+  let s: Served;
+  beforeAll(async () => {
+    s = await serving;
+  });
+  afterAll(() => s?.kill());
+
+  it(`should cut a client that sends half a request line after ${SOCKET_LIMITS.headersTimeoutMs / 1000} s, answering others meanwhile`, async () => {
+    const socket = connect(s.port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    const opened = performance.now();
+    let received = '';
+    socket.on('data', (d) => {
+      received += d;
+    });
+    socket.on('error', () => {});
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(performance.now() - opened)));
+    socket.write('GET /sparql HT');
+    let answered = 0;
+    let cutAfter: number | undefined;
+    void closed.then((ms) => {
+      cutAfter = ms;
+    });
+    while (cutAfter === undefined && performance.now() - opened < SOCKET_LIMITS.headersTimeoutMs + 5_000) {
+      const res = await fetch(`${s.url}/doc/person/peng-zhen.ttl`);
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      answered++;
+      await sleep(200);
+    }
+    expect(cutAfter).toBeDefined();
+    expect(cutAfter).toBeGreaterThanOrEqual(SOCKET_LIMITS.headersTimeoutMs - 100);
+    expect(cutAfter).toBeLessThan(SOCKET_LIMITS.headersTimeoutMs + SOCKET_LIMITS.checkIntervalMs + 1_500);
+    expect(received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answered).toBeGreaterThan(20);
+  }, 30_000);
+
+  it('should finish the requests in flight on SIGTERM, refuse new connections and exit 0', async () => {
+    // Slow work in flight: queries of a second or more each (distinct, so none is answered from another's run),
+    // and a POST whose body is still arriving when the signal comes.
+    const slow = [1, 2].map((i) =>
+      fetch(
+        `${s.url}/sparql?query=${encodeURIComponent(
+          `SELECT (COUNT(*) AS ?n) WHERE { ?a a ?c . ?d a ?f FILTER (?f != <urn:x:${i}>) }`,
+        )}`,
+        { headers: { accept: 'application/sparql-results+json' } },
+      ).then(
+        async (r) => ({ status: r.status, body: await r.text(), at: performance.now() }),
+        (e: Error) => ({ status: -1, body: `${e.message}: ${(e.cause as Error)?.message}`, at: performance.now() }),
+      ),
+    );
+    const query = 'ASK { ?s ?p ?o }';
+    const trickle = connect(s.port, '127.0.0.1');
+    trickle.on('error', () => {});
+    let trickled = '';
+    trickle.on('data', (d) => {
+      trickled += d;
+    });
+    const trickleAnswered = async () => {
+      while (!trickled.includes('"boolean"')) await sleep(20);
+    };
+    trickle.write(
+      `POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nAccept: application/sparql-results+json\r\nContent-Length: ${query.length}\r\n\r\n${query.slice(0, 5)}`,
+    );
+    const documents = Array.from({ length: 20 }, (_, i) =>
+      fetch(`${s.url}/doc/tenure/secretary-general/${(i % 13) + 1}.jsonld`).then(
+        (r) => r.status,
+        (e: Error) => `${e.message}: ${(e.cause as Error)?.message}`,
+      ),
+    );
+    await sleep(300);
+    s.child.kill('SIGTERM');
+    const signalled = performance.now();
+    // Once the listening socket is closed (a loop turn after the signal), a new connection is refused.
+    let refused = false;
+    while (!refused && performance.now() - signalled < 5_000) {
+      const late = connect(s.port, '127.0.0.1');
+      refused = await new Promise<boolean>((resolve) => {
+        late.once('connect', () => resolve(false));
+        late.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED'));
+      });
+      late.destroy();
+      if (!refused) await sleep(20);
+    }
+    expect(refused).toBe(true);
+    // The rest of the body arrives after the signal, on the connection opened before it.
+    trickle.write(query.slice(5));
+    await trickleAnswered();
+    trickle.destroy();
+    expect(trickled).toMatch(/^HTTP\/1\.1 200 /);
+    expect(trickled).toMatch(/\{"head":\{\},"boolean":true\}/);
+
+    expect(await Promise.all(documents)).toEqual(Array(20).fill(200));
+    const answers = await Promise.all(slow);
+    for (const r of answers) {
+      expect(r.status, r.body).toBe(200);
+      expect(JSON.parse(r.body).results.bindings[0].n.value).toMatch(/^\d+$/);
+    }
+    expect(await s.exited).toBe(0);
+    // Once the work in flight is done, idle keep-alive connections end at their keep-alive timeout at the latest.
+    const lastAnswer = Math.max(signalled, ...answers.map((r) => r.at));
+    expect(performance.now() - lastAnswer).toBeLessThan(SOCKET_LIMITS.keepAliveTimeoutMs + 3_000);
+    expect(s.err()).toMatch(/shutting down: finishing requests in flight/);
+  }, 40_000);
+});
