@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { swapIn } from '../atomic.ts';
 import { type Config, makeConfig } from '../config.ts';
+import { PAGE_CSP, SECURITY_HEADERS } from '../http/app.ts';
 import { RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
 import { type Graph, loadGraph } from '../rdf/graph.ts';
@@ -138,14 +139,18 @@ export function headersFile(pub: Publisher): string {
   const p = prefixOf(pub);
   const rule = (pattern: string, type: string) =>
     `${p}${pattern}\n  Content-Type: ${type}\n  Access-Control-Allow-Origin: *\n`;
+  // The server's security headers (src/http/app.ts owns them) on every file; the pages' policy fits them all.
+  const security = Object.entries({ ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP })
+    .map(([k, v]) => `  ${k.replace(/(^|-)\w/g, (c) => c.toUpperCase())}: ${v}\n`)
+    .join('');
   return `# npcsc-kg static export: response headers in the _headers format.
-${rule('*.ttl', 'text/turtle; charset=utf-8')}${rule('*.nt', 'application/n-triples; charset=utf-8')}${rule(
-  '*.jsonld',
-  'application/ld+json; charset=utf-8',
-)}${rule('*.rdf', 'application/rdf+xml; charset=utf-8')}${rule('dump.csv', 'text/csv; charset=utf-8; header=present')}${rule(
-  '.well-known/void',
-  'text/turtle; charset=utf-8',
-)}`;
+${p}*\n${security}${rule('*.ttl', 'text/turtle; charset=utf-8')}${rule('*.nt', 'application/n-triples; charset=utf-8')}${rule(
+    '*.jsonld',
+    'application/ld+json; charset=utf-8',
+  )}${rule('*.rdf', 'application/rdf+xml; charset=utf-8')}${rule('dump.csv', 'text/csv; charset=utf-8; header=present')}${rule(
+    '.well-known/void',
+    'text/turtle; charset=utf-8',
+  )}`;
 }
 
 /** The same rules for nginx, with content negotiation: the map goes in the http block, the rest in the server. */

@@ -157,6 +157,8 @@ function asHttpError(e: unknown): Error {
       return badRequest(e.message);
     case 'upstream':
       return new HttpError(502, e.message);
+    case 'upstream-timeout':
+      return new HttpError(504, e.message);
     case 'internal':
       return new Error(`query failed: ${e.message}`);
   }

@@ -49,8 +49,11 @@ export interface Done {
   count: number;
 }
 
-/** Whose fault a failed query is: the client's, the time limit's, a remote SERVICE's (upstream), or ours. */
-export type FailKind = 'client' | 'timeout' | 'upstream' | 'internal';
+/**
+ * Whose fault a failed query is: the client's, the time limit's, a remote SERVICE's or the remote store's
+ * (upstream: it failed; upstream-timeout: the store did not answer in time), or ours.
+ */
+export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 'internal';
 export type Reply =
   | { type: 'ready' }
   | ({ type: 'done'; id: number } & Done)

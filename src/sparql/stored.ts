@@ -116,7 +116,8 @@ export function openApi(ctx: AppContext, stored: readonly StoredQuery[]): object
   const errors = {
     '400': error('A parameter is missing or not of its type; the message says which.'),
     '406': error('None of the formats the Accept header names is offered.'),
-    '502': error('A SERVICE endpoint the query calls failed.'),
+    '502': error('A SERVICE endpoint the query calls, or the remote SPARQL store, failed.'),
+    '504': error('The remote SPARQL store did not answer within the time limit.'),
     '503': error('The query ran past its time limit, or the endpoint is at its limit of queries (see Retry-After).'),
   };
   const paths: Record<string, unknown> = {};

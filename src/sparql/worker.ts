@@ -7,6 +7,7 @@ import { OutboundRefused } from '../outbound.ts';
 import { ntriplesFileQuads } from '../rdf/load.ts';
 import type { Backend } from '../store/backend.ts';
 import { threadBackend } from '../store/open.ts';
+import { RemoteError } from '../store/remote.ts';
 import { QueryTimeout, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
@@ -44,8 +45,12 @@ function datasetStore(store: RdfStore, dataset: Dataset, cache: Map<string, RdfS
   return out;
 }
 
-/** Comunica reports a query it cannot plan (an unknown function, say) as a plain Error; those are the client's. */
-const CLIENT_FAULT = /unknown named operator|not supported|undefined prefix|unknown prefix/i;
+/**
+ * Comunica reports a query it cannot plan (an unknown function, say) as a plain Error; those are the client's. So is
+ * a BIND to a variable an earlier BIND of the same group bound (SPARQL 1.1 §18.2.1), which the parser lets through.
+ */
+const CLIENT_FAULT =
+  /unknown named operator|not supported|undefined prefix|unknown prefix|Illegal binding to variable '[^']*' that has already been bound/i;
 /** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
 const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
@@ -96,15 +101,27 @@ async function execute(
   }
 }
 
-function classify(e: unknown): { kind: FailKind; message: string } {
+/** Whether this thread's queries go to a remote store (--store sparql): then every fetch is the store's. */
+let remote = false;
+
+function classify(e: unknown, job: Job): { kind: FailKind; message: string } {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof QueryTimeout) return { kind: 'timeout', message };
   const fn = /able to evaluate function (\S+)/.exec(message);
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
-  if (UPSTREAM_FAULT.test(message) || (e instanceof TypeError && message === 'fetch failed')) {
-    const cause = (e as Error).cause instanceof Error ? `: ${((e as Error).cause as Error).message}` : '';
+  const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+  const unreachable = e instanceof TypeError && message === 'fetch failed';
+  if (remote) {
+    // The remote store's error answers and its silence are a bad gateway; its slowness a late one.
+    if (e instanceof RemoteError) return { kind: 'upstream', message };
+    if (unreachable) return { kind: 'upstream', message: `the SPARQL store cannot be reached${cause}` };
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
+      return { kind: 'upstream-timeout', message: `the SPARQL store did not answer within ${job.timeoutMs} ms` };
+    }
+  }
+  if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
   }
   return { kind: 'internal', message };
@@ -127,7 +144,8 @@ async function main(): Promise<void> {
     if ('type' in m) {
       loaded = (async () => {
         await booted;
-        const backend = threadBackend(m.init, m.init.store?.kind === 'sparql' ? undefined : 60_000);
+        remote = m.init.store?.kind === 'sparql';
+        const backend = threadBackend(m.init, remote ? undefined : 60_000);
         const store =
           backend ??
           indexed(
@@ -145,7 +163,7 @@ async function main(): Promise<void> {
       const { store, init } = await loaded;
       reply = { type: 'done', id: m.id, ...(await execute(store, init, m.job, datasets)) };
     } catch (e) {
-      reply = { type: 'fail', id: m.id, ...classify(e) };
+      reply = { type: 'fail', id: m.id, ...classify(e, m.job) };
     }
     port.postMessage(reply);
   });

@@ -53,6 +53,7 @@ export interface ThreadStore {
 export function threadBackend(init: ThreadStore, timeoutMs?: number): Backend | undefined {
   const store = init.store ?? { kind: 'memory' };
   if (store.kind === 'memory') return undefined;
+  // Each query also carries its own time limit (the job's); past it the pool ends the thread, and its request.
   if (store.kind === 'sparql') return new RemoteBackend(store, timeoutMs ? { timeoutMs } : {});
   return init.ntFile ? OxigraphBackend.fromFile(init.ntFile) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
 }

@@ -6,7 +6,7 @@
 // example query is timed uncached over HTTP (/api, Cache-Control: no-cache), in process on Oxigraph, on
 // Comunica (the dataset only: minutes per query at 1M), and on Virtuoso over HTTP where virtuoso-t is installed.
 // The figures go to test-results/bench.json. The workload's first build takes about two minutes and is cached;
-// BENCH_SCALE_OFFICES (default 950, about 1M triples), BENCH_SECONDS and BENCH_RUNS tune the run.
+// BENCH_SCALE_OFFICES (default 950, about 1M triples), BENCH_SECONDS, BENCH_ROUNDS and BENCH_RUNS tune the run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +35,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record
 const OFFICES = Number(process.env.BENCH_SCALE_OFFICES ?? 950);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 10;
 const BIN = path.join(PROJECT_ROOT, 'src', 'bin', 'npcsc-kg.js');
 const SERVE = path.join(PROJECT_ROOT, 'tests', 'bench', 'serve.ts');
@@ -100,7 +101,8 @@ const cannon = async (url: string, headers: Record<string, string> = {}) => {
 
 /** A bare node:http server answering exactly what the app answered for `path` (status, headers, bytes). */
 async function ceilingFor(url: string, headers: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const res = await fetch(url, { headers });
+  // As autocannon asks: no Accept-Encoding (fetch would ask for gzip, then hand back the body decoded).
+  const res = await fetch(url, { headers: { ...headers, 'accept-encoding': 'identity' } });
   const fixed: FixedResponse = { status: res.status, headers: {}, body: '' };
   res.headers.forEach((v, k) => {
     if (!['date', 'connection', 'keep-alive'].includes(k)) fixed.headers[k] = v;
@@ -163,17 +165,27 @@ async function measure(label: string, root: string, comunica: boolean): Promise<
   const docHtml = `${base}/doc/office/secretary-general`;
   const htmlHeaders = { accept: 'text/html', 'accept-language': 'en' };
   const bare = await ceilingFor(docTtl, {});
+  // On a shared machine one run swings with the neighbours: bare and app alternate, and the best of each counts.
+  const best = async (url: string, headers: Record<string, string> = {}) => {
+    let top = 0;
+    for (let i = 0; i < ROUNDS; i++) top = Math.max(top, (await cannon(url, headers)).requests.average);
+    return top;
+  };
   await cannon(bare.url);
   await cannon(docTtl);
-  const ceiling = (await cannon(bare.url)).requests.average;
-  const ttl = await cannon(docTtl);
-  const html = await cannon(docHtml, htmlHeaders);
+  let ceiling = 0;
+  let ttlRps = 0;
+  for (let i = 0; i < ROUNDS; i++) {
+    ceiling = Math.max(ceiling, (await cannon(bare.url)).requests.average);
+    ttlRps = Math.max(ttlRps, (await cannon(docTtl)).requests.average);
+  }
+  const htmlRps = await best(docHtml, htmlHeaders);
   await stop(bare.child);
   const seq = (url: string, headers: Record<string, string> = {}) =>
     timed(200, async () => (await fetch(url, { headers })).arrayBuffer());
-  const documentTtl = { rps: ttl.requests.average, p50Ms: await seq(docTtl) };
-  const documentHtml = { rps: html.requests.average, p50Ms: await seq(docHtml, htmlHeaders) };
-  const cacheHit = (await cannon(`${base}${ask}`)).requests.average;
+  const documentTtl = { rps: ttlRps, p50Ms: await seq(docTtl) };
+  const documentHtml = { rps: htmlRps, p50Ms: await seq(docHtml, htmlHeaders) };
+  const cacheHit = await best(`${base}${ask}`);
 
   const queries: Record<string, QueryFigures> = {};
   const ox = OxigraphBackend.fromFile(ntFile);
@@ -264,7 +276,7 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const worstQuery = Math.max(...Object.values(large.queries).map((q) => q.httpMs));
 const lines = [
   '',
-  `Scale benchmark, one run (${SECONDS} s x ${CONNECTIONS} connections per load test, p50 of ${RUNS} runs per query); server: serve --store oxigraph`,
+  `Scale benchmark, one run (best of ${ROUNDS} load tests of ${SECONDS} s x ${CONNECTIONS} connections, bare and app alternating; p50 of ${RUNS} runs per query); server: serve --store oxigraph`,
   row('', small.label, large.label, 'target at 1M'),
   row('triples', String(small.triples), String(large.triples)),
   row('build + validate, or cache hit (s)', num(small.buildS, 1), num(large.buildS, 1)),

@@ -1,4 +1,4 @@
-// Faults around the server: a disk full or read-only during an export (the previous export intact, a clear message), Wikidata not listening at all (a clear message, nothing written), and the remote store (pending).
+// Faults around the server: a disk full or read-only during an export (the previous export intact, a clear message), and Wikidata not listening at all (a clear message, nothing written). The remote store's faults: remote-store.test.ts.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -208,10 +208,4 @@ describe('The wikidata tool when nothing listens at the Wikidata address', () =>
       w.remove();
     }
   });
-});
-
-describe('A remote store (--store sparql) that is down or slow', () => {
-  it.todo(
-    'should answer 502 while it is down, 504 while it is slow, and recover when it returns: waits for the remote-store backend (src/store/ has no SPARQL backend yet)',
-  );
 });

@@ -9,7 +9,11 @@ import { realGraph } from '../support/graph.ts';
 import { copyOfInputs, fullApp, within } from './support.ts';
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-const runs = (n: number) => ({ numRuns: n, ...(seed === undefined ? {} : { seed }) });
+/** FUZZ_SCALE multiplies every run count (FUZZ_SCALE=20 for a long hunt). */
+const runs = (n: number) => ({
+  numRuns: Math.round(n * Number(process.env.FUZZ_SCALE ?? 1)),
+  ...(seed === undefined ? {} : { seed }),
+});
 
 /**
  * A stored query that gives back what it was given: the text, its length, how many labels equal it (none can
@@ -109,7 +113,7 @@ describe('A string parameter, given anything at all', () => {
         const labels = graph.store.getObjects(null, 'http://www.w3.org/2000/01/rdf-schema#label', null);
         expect(Number(row.rows.value)).toBe(labels.filter((l) => l.value === sent).length);
       }),
-      runs(150),
+      runs(90),
     );
   });
 });
@@ -150,7 +154,7 @@ describe('An IRI parameter, given anything at all', () => {
         expect(row.thing.value).toMatch(/^(https?|urn):/);
         expect(row.thing.value).not.toMatch(/[\s<>"{}|\\^`]/);
       }),
-      runs(150),
+      runs(90),
     );
   });
 });
@@ -178,7 +182,7 @@ describe('The shipped stored queries, given odd and hostile parameters', () => {
           if (name === 'held-on-date') expect(rows).toBeLessThanOrEqual(2);
         },
       ),
-      runs(120),
+      runs(80),
     );
   });
 
@@ -190,7 +194,7 @@ describe('The shipped stored queries, given odd and hostile parameters', () => {
         if (res.status === 200)
           expect(['openapi.json', 'holders', 'incumbent', 'echo']).toContain(name.replace(/\.\w+$/, ''));
       }),
-      runs(100),
+      runs(50),
     );
   });
 });

@@ -11,18 +11,22 @@ import { realGraph, testConfig } from '../support/graph.ts';
 import { fullApp, rawGet, rawRequest } from './support.ts';
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-const runs = (n: number) => ({ numRuns: n, ...(seed === undefined ? {} : { seed }) });
+/** FUZZ_SCALE multiplies every run count (FUZZ_SCALE=20 for a long hunt). */
+const runs = (n: number) => ({
+  numRuns: Math.round(n * Number(process.env.FUZZ_SCALE ?? 1)),
+  ...(seed === undefined ? {} : { seed }),
+});
 
 /** Text that only a file outside the site holds: finding one in an answer is the failure. */
 const SECRET = 'NPCSC-HARDENING-SECRET-7f3a';
 const OUTSIDE = [
   SECRET,
   'root:x:0:0', // /etc/passwd
-  '"name": "npcsc-kg"', // package.json
+  '"typecheck": "tsc --noEmit"', // package.json
   'ref: refs/heads', // .git/HEAD
   '[core]', // .git/config
   'The process around the app: reads options', // src/server.ts
-  'npcsc:office office:secretary-general', // data/tenures.ttl, as written
+  '# Every tenure of the Secretary-General (1-14)', // data/tenures.ttl's first line (comments are never published)
 ];
 
 const SEGMENTS = [
@@ -167,7 +171,7 @@ describe('The server, sent hostile paths', () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         judge('server', t, res);
       }),
-      runs(250),
+      runs(200),
     );
     for (const t of ODD_TARGETS) judge('server', t, await rawGet(listener.port, t));
     expect(logged).not.toHaveBeenCalled();
@@ -213,7 +217,7 @@ describe('The static export on a plain static server, sent hostile paths', () =>
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         judge('static', t, res);
       }),
-      runs(250),
+      runs(200),
     );
     for (const t of [
       '/kg/../secret.txt',

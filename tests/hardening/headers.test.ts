@@ -1,8 +1,11 @@
 // Security headers on every response of every route: nosniff and Referrer-Policy always, a Content-Security-Policy on HTML with no inline script.
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { headersFile } from '../../src/export/site.ts';
 import { PAGE_CSP, QUERY_PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
+import { Publisher } from '../../src/publish/publisher.ts';
 import { crawl } from '../publish/helpers.ts';
+import { realGraph, testConfig } from '../support/graph.ts';
 import { fullApp } from './support.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';
@@ -141,5 +144,15 @@ describe('Every HTML page', () => {
       expect(p.body, p.url).not.toMatch(/\son[a-z]+\s*=/i);
       expect(p.body, p.url).not.toMatch(/javascript:/i);
     }
+  });
+});
+
+describe('The static export’s _headers file', () => {
+  it('should give every file the same security headers as the server', async () => {
+    const file = headersFile(new Publisher(await realGraph(), testConfig({ publicBase: 'https://example.org/kg/' })));
+    const block = /^\/kg\/\*\n((?: {2}.*\n)+)/m.exec(file)?.[1] ?? '';
+    expect(block).toContain('  X-Content-Type-Options: nosniff\n');
+    expect(block).toContain(`  Referrer-Policy: ${SECURITY_HEADERS['referrer-policy']}\n`);
+    expect(block).toContain(`  Content-Security-Policy: ${PAGE_CSP}\n`);
   });
 });

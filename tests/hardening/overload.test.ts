@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { poolFor, type QueryPool } from '../../src/sparql/pool.ts';
 import { fullApp, sleep } from './support.ts';
 
-const CONCURRENCY = 3;
+const CONCURRENCY = 2;
 let app: Hono;
 let pool: QueryPool;
 

@@ -25,7 +25,7 @@ export async function fullApp(overrides: Parameters<typeof testConfig>[0] = {}, 
   const g = graph ?? (await realGraph());
   const config = testConfig(overrides);
   const app = createApp(g, config, ROUTES);
-  await poolFor(g, config.limits.concurrency).ready();
+  await poolFor(g, config.limits.concurrency, config.store).ready();
   return { app, graph: g, config };
 }
 

@@ -37,12 +37,12 @@ describe('A generated workload', () => {
   });
 
   it('should pass every shape and check, with the real data beside it', async () => {
-    const { graph } = await workloadGraph(6);
+    const { graph } = await workloadGraph(4);
     const real = await buildGraph(makeConfig({ serviceAllowlist: [] }));
     const type = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
     const count = (cls: string) => graph.store.countQuads(null, type, `${graph.base}ontology#${cls}`, null);
-    expect(count('Office')).toBe(5 + 6);
-    expect(count('Tenure')).toBeGreaterThan(25 + 6 * 8);
+    expect(count('Office')).toBe(5 + 4);
+    expect(count('Tenure')).toBeGreaterThan(25 + 4 * 8);
     expect(count('ConflictNote')).toBeGreaterThan(24);
     // Only the real data's warnings (chairpersons without a Chinese name): every generated person has both.
     expect(graph.warnings.length).toBe(real.warnings.length);
@@ -52,7 +52,7 @@ describe('A generated workload', () => {
       .filter(
         (q) => q.subject.value.includes('/w-') && q.object.termType === 'Literal' && q.object.language === 'zh-hans',
       );
-    expect(zh.length).toBeGreaterThan(6 * 8);
+    expect(zh.length).toBeGreaterThan(4 * 8);
   });
 
   it('should still fail validation when a generated tenure is broken', async () => {

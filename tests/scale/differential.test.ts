@@ -20,7 +20,7 @@ const queries = [
 
 describe.each([
   ['the real data', () => realGraph()],
-  ['a generated workload of 6 offices', async () => (await workloadGraph(6)).graph],
+  ['a generated workload of 4 offices', async () => (await workloadGraph(4)).graph],
 ])('On %s, Comunica and Oxigraph', (_label, graphOf) => {
   let graph: Graph;
   let memory: Backend;
