@@ -117,7 +117,11 @@ export function toRdfXml(quads: readonly Quad[], base: string): string {
     );
     return { ...stats, roots, rootsHash: Object.fromEntries(roots.map((r) => [r.toNT(), true])), incoming };
   };
-  return sz.statementsToXML(g.statementsMatching(undefined, undefined, undefined, undefined));
+  // rdflib writes CR, NEL and LINE SEPARATOR as they are, and XML readers fold them into \n (line-end handling):
+  // as character references they survive. The serializer itself ends lines with \n only, so every one is data.
+  return sz
+    .statementsToXML(g.statementsMatching(undefined, undefined, undefined, undefined))
+    .replace(/[\r\u0085\u2028]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`);
 }
 
 /** One entry point for every RDF format the project writes. */

@@ -7,7 +7,7 @@ import { OutboundRefused } from '../outbound.ts';
 import { ntriplesFileQuads } from '../rdf/load.ts';
 import type { Backend } from '../store/backend.ts';
 import { threadBackend } from '../store/open.ts';
-import { RemoteError } from '../store/remote.ts';
+import { RemoteError, StoreUnreachable } from '../store/remote.ts';
 import { QueryTimeout, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
@@ -116,6 +116,8 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string } {
   if (remote) {
     // The remote store's error answers and its silence are a bad gateway; its slowness a late one.
     if (e instanceof RemoteError) return { kind: 'upstream', message };
+    // The client is told why, not where: the store's address is the operator's.
+    if (e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason };
     if (unreachable) return { kind: 'upstream', message: `the SPARQL store cannot be reached${cause}` };
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
       return { kind: 'upstream-timeout', message: `the SPARQL store did not answer within ${job.timeoutMs} ms` };

@@ -37,6 +37,20 @@ export class RemoteError extends Error {
   }
 }
 
+/** The store could not be reached at all (refused, reset, no route, name not found): says where and why. */
+export class StoreUnreachable extends Error {
+  /** Why, without the store's address (the operator's, not the public's): what a client may be told. */
+  readonly reason: string;
+  constructor(url: string, error: unknown) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const code = (cause as { code?: unknown } | undefined)?.code;
+    super(`the SPARQL store at ${new URL(url).origin} cannot be reached: ${why}`);
+    this.name = 'StoreUnreachable';
+    this.reason = `the SPARQL store cannot be reached${typeof code === 'string' ? `: ${code}` : ''}`;
+  }
+}
+
 /** An IRI that names no graph: a protocol dataset is never mapped onto the store's other graphs. */
 const EMPTY_GRAPH = 'urn:x-npcsc-kg:empty-graph';
 
@@ -102,6 +116,10 @@ export class RemoteBackend implements Backend {
       headers: { accept: opts.accept, 'content-type': opts.type ?? 'application/x-www-form-urlencoded' },
       body,
       ...(signal ? { signal } : {}),
+    }).catch((e: unknown) => {
+      // fetch's own "fetch failed" names neither the store nor the cause; timeouts and refusals pass as they are.
+      if (e instanceof TypeError && e.message === 'fetch failed') throw new StoreUnreachable(url, e);
+      throw e;
     });
     if (!res.ok) {
       const detail = (await res.text()).slice(0, 600).trim();
@@ -110,12 +128,18 @@ export class RemoteBackend implements Backend {
     return res;
   }
 
-  /** Whether the store's graph already holds the content with this hash (loaded before, by this loader). */
+  /**
+   * Whether the store's graph already holds the content with this hash (loaded before, by this loader). A store
+   * that answers with an error counts as not holding it; one that cannot be reached or is too slow is an error.
+   */
   async holds(hash: string): Promise<boolean> {
     const { namedNode, literal } = DataFactory;
     const r = await this.over(metaGraph(this.remote.graph), 'ASK { ?graph ?contentHash ?hash }', {
       bindings: { graph: namedNode(this.remote.graph), contentHash: namedNode(CONTENT_HASH), hash: literal(hash) },
-    }).catch(() => undefined);
+    }).catch((e: unknown) => {
+      if (e instanceof RemoteError) return undefined;
+      throw e;
+    });
     return r?.type === 'boolean' && r.value;
   }
 }

@@ -133,7 +133,9 @@ describe('The server over a remote store', () => {
     await store.stop();
     const res = await fresh();
     expect(res.status).toBe(502);
-    expect(await res.text()).toMatch(/^the SPARQL store cannot be reached: .*ECONNREFUSED/);
+    const body = await res.text();
+    expect(body).toMatch(/^the SPARQL store cannot be reached: .*ECONNREFUSED/);
+    expect(body, "the store address is the operator's, not the public's").not.toMatch(/127\.0\.0\.1|:\d{4,5}\b/);
     // What does not need the store does not notice.
     expect((await app.request('/doc/person/peng-zhen.ttl')).status).toBe(200);
     expect((await app.request('/sparql', { headers: { accept: 'text/html' } })).status).toBe(200);
@@ -173,15 +175,13 @@ describe('npcsc-kg serve, starting over a remote store that is down', () => {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   });
 
-  // Known failure, kept (src/store/remote.ts): holds() takes any failure for "not loaded", so an unreachable store
-  // is reported as one that "does not hold this graph".
-  it.fails('should say the store cannot be reached, not that it does not hold the graph', async () => {
-    await expect(prepareStore(await realGraph(), closed)).rejects.toThrow(/cannot be reached|ECONNREFUSED/);
+  it('should say the store cannot be reached, not that it does not hold the graph', async () => {
+    await expect(prepareStore(await realGraph(), closed)).rejects.toThrow(
+      /127\.0\.0\.1:\d+ cannot be reached: .*ECONNREFUSED/,
+    );
   });
 
-  // Known failure, kept (src/store/remote.ts): with an update endpoint the loader's first request fails with
-  // fetch's bare "fetch failed", which names neither the store nor the cause.
-  it.fails('should name the store and the cause when it cannot load it', async () => {
+  it('should name the store and the cause when it cannot load it', async () => {
     await expect(prepareStore(await realGraph(), { ...closed, update: closed.endpoint })).rejects.toThrow(
       /127\.0\.0\.1:\d+.*(ECONNREFUSED|cannot be reached)/,
     );

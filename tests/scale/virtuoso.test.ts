@@ -134,6 +134,8 @@ describe.runIf(run)('Virtuoso as the remote SPARQL store', () => {
   });
 });
 
-describe.skipIf(run)('Virtuoso as the remote SPARQL store', () => {
-  it.skip('needs virtuoso-t (apt-get install virtuoso-opensource); CI installs it and runs these tests', () => {});
-});
+// Where Virtuoso is missing, one skipped test says so (and how CI gets it); where it runs, nothing is skipped.
+if (!run)
+  describe('Virtuoso as the remote SPARQL store', () => {
+    it.skip('needs virtuoso-t (apt-get install virtuoso-opensource); CI installs it and runs these tests', () => {});
+  });
