@@ -8,7 +8,7 @@ import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from './config.t
 import { createApp, SECURITY_HEADERS } from './http/app.ts';
 import { ROUTES } from './http/routes.ts';
 import { loadGraph } from './rdf/graph.ts';
-import { runQuery } from './sparql/engine.ts';
+import { prestartQueryThread } from './sparql/pool.ts';
 import { prepareStore } from './store/open.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -146,6 +146,9 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE));
+  // A query thread boots (and, over the memory store, loads and warms Comunica) while the graph loads.
+  prestartQueryThread(store.kind);
   // Listen first: with --port 0 the public base must name the port the system chose.
   const listener = await listen(port, host);
   let stop: () => void = () => {};
@@ -165,7 +168,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       ...(values.root ? { root: values.root } : {}),
       ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
       ...(timeoutMs ? { limits: { timeoutMs } } : {}),
-      store: storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE)),
+      store,
     });
     const graph = await loadGraph(config);
     // A remote store is loaded now (or found to hold this graph already); SPARQL then goes there.
@@ -174,8 +177,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       io.err(
         `loaded ${loaded.triples} triples into ${config.store.kind === 'sparql' ? config.store.endpoint : ''} in ${(loaded.ms / 1000).toFixed(1)} s\n`,
       );
-    // Warm the engine so the first visitor does not pay for Comunica's start-up.
-    if (config.store.kind === 'memory') await runQuery(graph.store, 'ASK { ?s ?p ?o }', { timeoutMs: 30_000 });
+    // No engine to warm here: queries run on threads, which warm their own (src/sparql/worker.ts).
     listener.use(createApp(graph, config, ROUTES));
     io.out(
       `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${listener.port}/ (public base ${config.publicBase})\n`,

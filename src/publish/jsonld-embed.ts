@@ -7,7 +7,7 @@
 // datatype (xsd:gYearMonth stays a month), so the block's triples are exactly the document's.
 import type { Term } from 'n3';
 import { NS } from '../rdf/ns.ts';
-import { bcp47, type Index } from './view.ts';
+import { bcp47, type View } from './view.ts';
 
 type JsonValue = string | { '@id': string } | { '@value': string; '@language'?: string; '@type'?: string } | JsonNode;
 interface JsonNode {
@@ -28,7 +28,7 @@ function toJson(t: Term): JsonValue {
 }
 
 /** A node with the schema.org types and the listed schema.org properties the document gives `iri`. */
-function node(ix: Index, iri: string, props: readonly string[]): JsonNode {
+function node(ix: View, iri: string, props: readonly string[]): JsonNode {
   const out: JsonNode = { '@id': iri };
   const types = ix
     .types(iri)
@@ -44,9 +44,9 @@ function node(ix: Index, iri: string, props: readonly string[]): JsonNode {
   return out;
 }
 
-const org = (ix: Index, iri: string) => node(ix, iri, ['name']);
+const org = (ix: View, iri: string) => node(ix, iri, ['name']);
 
-function role(ix: Index, iri: string): JsonNode {
+function role(ix: View, iri: string): JsonNode {
   const n = node(ix, iri, ['roleName', 'startDate', 'endDate']);
   const orgs = ix.iris(iri, `${S}memberOf`).map((o) => org(ix, o));
   if (orgs.length) n.memberOf = orgs.length === 1 ? orgs[0] : orgs;
@@ -54,7 +54,7 @@ function role(ix: Index, iri: string): JsonNode {
 }
 
 /** A Person with the roles the document holds for them; `only` restricts the roles to one office's. */
-function person(ix: Index, iri: string, only?: (role: string) => boolean): JsonNode {
+function person(ix: View, iri: string, only?: (role: string) => boolean): JsonNode {
   const n = node(ix, iri, ['name', 'birthDate', 'deathDate']);
   const roles = ix
     .iris(iri, `${S}memberOf`)
@@ -69,19 +69,19 @@ function block(main: JsonNode | JsonNode[]): object {
   return Array.isArray(main) ? { '@context': CONTEXT, '@graph': main } : { '@context': CONTEXT, ...main };
 }
 
-export function personEmbed(ix: Index, iri: string): object {
+export function personEmbed(ix: View, iri: string): object {
   return block(person(ix, iri));
 }
 
 /** A tenure page: the holder as a Person whose role is this tenure. */
-export function tenureEmbed(ix: Index, iri: string): object {
+export function tenureEmbed(ix: View, iri: string): object {
   const holders = ix.subjects(`${S}memberOf`, iri).filter((p) => ix.isA(p, `${S}Person`));
   if (holders.length === 0) return block(role(ix, iri));
   return block(holders.map((p) => person(ix, p, (r) => r === iri)));
 }
 
 /** An office page: the office by name, then every holder with their tenures of this office. */
-export function officeEmbed(ix: Index, iri: string, npcsc: string): object {
+export function officeEmbed(ix: View, iri: string, npcsc: string): object {
   const tenures = new Set(ix.subjects(`${npcsc}office`, iri));
   const holders = new Set<string>();
   for (const t of tenures) for (const p of ix.subjects(`${S}memberOf`, t)) holders.add(p);
@@ -90,11 +90,11 @@ export function officeEmbed(ix: Index, iri: string, npcsc: string): object {
   return block(nodes);
 }
 
-export function organisationEmbed(ix: Index, iri: string): object {
+export function organisationEmbed(ix: View, iri: string): object {
   return block(node(ix, iri, ['name', 'description', 'foundingDate']));
 }
 
-export function datasetEmbed(ix: Index, iri: string): object {
+export function datasetEmbed(ix: View, iri: string): object {
   const n = node(ix, iri, [
     'name',
     'description',
@@ -115,7 +115,7 @@ export function datasetEmbed(ix: Index, iri: string): object {
   return block(n);
 }
 
-export function ontologyEmbed(ix: Index, iri: string): object {
+export function ontologyEmbed(ix: View, iri: string): object {
   const n = node(ix, iri, ['name']);
   const terms = ix
     .iris(iri, `${S}hasDefinedTerm`)
@@ -126,6 +126,6 @@ export function ontologyEmbed(ix: Index, iri: string): object {
 }
 
 /** Anything else: its schema.org types (if any), name and description. */
-export function thingEmbed(ix: Index, iri: string): object {
+export function thingEmbed(ix: View, iri: string): object {
   return block(node(ix, iri, ['name', 'description']));
 }

@@ -25,7 +25,7 @@ import { notFoundPage } from './pages/not-found.ts';
 import { ontologyPage } from './pages/ontology.ts';
 import { resourcePage } from './pages/resource.ts';
 import { robotsTxt, sitemapXml } from './sitemap.ts';
-import { Index } from './view.ts';
+import { Index, StoreView, type View } from './view.ts';
 import { Vocabulary } from './vocabulary.ts';
 
 export interface PublishOptions {
@@ -87,7 +87,6 @@ export class Publisher {
   private readonly deployment: string;
   private readonly cache = new Map<string, Representation | Promise<Representation>>();
   private readonly quadCache = new Map<string, Quad[]>();
-  private fullIndex: Index | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -180,8 +179,9 @@ export class Publisher {
       }
       // The page shows the resource, not the document's description of itself.
       const self = this.iris.genericDocUrl(key);
-      const ctx = this.pageCtx(lang, new Index(quads.filter((q) => q.subject.value !== self)));
-      if (key === 'ontology') return ontologyPage(ctx);
+      const own = quads.filter((q) => q.subject.value !== self);
+      const ctx = this.pageCtx(lang, new Index(own));
+      if (key === 'ontology') return ontologyPage(ctx, own);
       const topic = this.iris.topicOf(key);
       const fragments = [...new Set(quads.map((q) => q.subject.value).filter((s) => s.startsWith(`${topic}#`)))];
       return resourcePage(ctx, { key, topic, fragments, now: this.now });
@@ -190,9 +190,11 @@ export class Publisher {
 
   home(lang: Lang): Representation | Promise<Representation> {
     return this.cached(`home\u0000${lang}`, CONTENT_TYPES.html, () => {
-      this.fullIndex ??= new Index(this.graph.store.getQuads(null, null, null, null));
       const datasetIx = new Index(this.quads('doc/dataset/npcsc-kg'));
-      return homePage(this.pageCtx(lang, this.fullIndex), { datasetIx, stats: statistics(this.graph) });
+      return homePage(this.pageCtx(lang, new StoreView(this.graph.store)), {
+        datasetIx,
+        stats: statistics(this.graph),
+      });
     });
   }
 
@@ -238,7 +240,7 @@ export class Publisher {
     return new Representation(Buffer.from(text), CONTENT_TYPES[format], '');
   }
 
-  pageCtx(lang: Lang, ix: Index): PageCtx {
+  pageCtx(lang: Lang, ix: View): PageCtx {
     return {
       lang,
       t: strings(lang),

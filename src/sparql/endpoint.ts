@@ -3,16 +3,13 @@ import type { Context } from 'hono';
 import type { RouteModule } from '../http/app.ts';
 import { HttpError, methodNotAllowed } from '../http/errors.ts';
 import { CORS_HEADERS, Executor, preflight } from './execute.ts';
-import { poolFor, prestartQueryThread } from './pool.ts';
+import { poolFor } from './pool.ts';
 import { sparqlHandler } from './protocol.ts';
 import { example, queryPage, queryPageAssets } from './query-page.ts';
 import { serviceDescriptionHandler } from './service-description.ts';
 import { loadStoredQueries, openApiHandler, storedQueryHandler } from './stored.ts';
 
 type Handler = (c: Context) => Response | Promise<Response>;
-
-// A query thread takes seconds to load Comunica; it starts now, while the server is still loading the graph.
-prestartQueryThread();
 
 const corsOnError = (e: unknown): never => {
   if (e instanceof HttpError) Object.assign(e.headers, CORS_HEADERS);

@@ -1,5 +1,5 @@
 // Runs SPARQL over the Graph with one warmed Comunica engine, behind the outbound guard and a timeout.
-import { QueryEngine } from '@comunica/query-sparql';
+import type { QueryEngine } from '@comunica/query-sparql';
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, type Quad, type Store } from 'n3';
 import { guardedFetch } from '../outbound.ts';
@@ -7,10 +7,14 @@ import { FN, NS } from '../rdf/ns.ts';
 
 const { literal } = DataFactory;
 
-let shared: QueryEngine | undefined;
-/** The process's one engine: Comunica caches its actor graph, so building it once matters. */
-export function engine(): QueryEngine {
-  shared ??= new QueryEngine();
+let shared: Promise<QueryEngine> | undefined;
+/**
+ * The process's one engine: Comunica caches its actor graph, so building it once matters. Loaded on first use:
+ * a server whose queries run on threads, or over Oxigraph or a remote store, never loads it in the main thread
+ * (its modules take most of a second to import and some 50 MB).
+ */
+export function engine(): Promise<QueryEngine> {
+  shared ??= import('@comunica/query-sparql').then((m) => new m.QueryEngine());
   return shared;
 }
 
@@ -131,7 +135,6 @@ export async function runQuery(store: Store, query: string, options: RunOptions 
     timer = setTimeout(() => reject(new QueryTimeout(timeoutMs)), timeoutMs);
   });
   deadline.catch(() => {});
-  const e = engine();
   const context: Record<string, unknown> = {
     sources: [store],
     fetch: guardedFetch({ allowlist: options.allowlist ?? [], timeoutMs }),
@@ -144,6 +147,7 @@ export async function runQuery(store: Store, query: string, options: RunOptions 
     context.initialBindings = bf.fromRecord(options.bindings as never);
   }
   try {
+    const e = await Promise.race([engine(), deadline]);
     const result = await Promise.race([e.query(query, context as never), deadline]);
     switch (result.resultType) {
       case 'bindings': {

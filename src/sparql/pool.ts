@@ -198,7 +198,8 @@ export class QueryPool {
   }
 
   private spawn(): void {
-    const worker = takePrestarted() ?? new Worker(ENTRY);
+    const kind = this.init.store?.kind ?? 'memory';
+    const worker = takePrestarted(kind) ?? newThread(kind);
     this.started++;
     worker.unref();
     const t = new Thread(worker);
@@ -286,26 +287,36 @@ export class QueryPool {
 export const stoppedMessage = (ms: number): string =>
   `query exceeded the execution time limit of ${ms} ms and was stopped`;
 
-let prestarted: Worker | undefined;
+let prestarted: { worker: Worker; kind: StoreConfig['kind'] } | undefined;
 
 /**
- * Starts one query thread before any pool exists: it loads Comunica while the server loads the graph, and the
- * first pool takes it over. Called when the endpoint module loads; a thread nobody takes lets the process exit.
+ * A query thread for a store of this kind. Only a thread over the memory store runs Comunica, so only that one
+ * loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
  */
-export function prestartQueryThread(): void {
+function newThread(kind: StoreConfig['kind']): Worker {
+  return new Worker(ENTRY, { workerData: { comunica: kind === 'memory' } });
+}
+
+/**
+ * Starts one query thread before any pool exists: it boots (and loads Comunica, over the memory store) while the
+ * server loads the graph, and the first pool over that kind of store takes it over. `npcsc-kg serve` calls it as
+ * soon as it knows the store; a thread nobody takes lets the process exit.
+ */
+export function prestartQueryThread(kind: StoreConfig['kind']): void {
   if (prestarted) return;
-  const worker = new Worker(ENTRY);
+  const worker = newThread(kind);
   worker.unref();
   const drop = () => {
-    if (prestarted === worker) prestarted = undefined;
+    if (prestarted?.worker === worker) prestarted = undefined;
   };
   worker.once('error', drop);
   worker.once('exit', drop);
-  prestarted = worker;
+  prestarted = { worker, kind };
 }
 
-function takePrestarted(): Worker | undefined {
-  const worker = prestarted;
+function takePrestarted(kind: StoreConfig['kind']): Worker | undefined {
+  if (prestarted?.kind !== kind) return undefined;
+  const { worker } = prestarted;
   prestarted = undefined;
   return worker;
 }

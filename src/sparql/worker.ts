@@ -1,5 +1,5 @@
 // Inside one worker thread: holds a copy of the store and runs one query at a time, answering with the serialized body.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser, type Store } from 'n3';
 import { RdfStore } from 'rdf-stores';
@@ -129,7 +129,10 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string } {
   return { kind: 'internal', message };
 }
 
-/** Loads Comunica and warms it before the data arrives, then takes the store and answers jobs one at a time. */
+/**
+ * Over the memory store, loads Comunica and warms it before the data arrives; then takes the store and answers
+ * jobs one at a time. Over Oxigraph or a remote store (workerData.comunica false) Comunica is never loaded.
+ */
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('worker.ts runs only as a worker thread');
@@ -139,7 +142,8 @@ async function main(): Promise<void> {
       timeoutMs: 60_000,
       extensions: false,
     });
-  const booted = warm(RdfStore.createDefault());
+  const booted =
+    (workerData as { comunica?: boolean } | null)?.comunica === false ? undefined : warm(RdfStore.createDefault());
   let loaded: Promise<{ store: RdfStore | Backend; init: WorkerInit }> | undefined;
   const datasets = new Map<string, RdfStore>();
   port.on('message', async (m: { type: 'load'; init: WorkerInit } | { id: number; job: Job }) => {

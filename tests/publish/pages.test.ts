@@ -4,8 +4,11 @@ import type { Hono } from 'hono';
 import { DataFactory, Store } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { homePage } from '../../src/publish/pages/home.ts';
+import { Publisher } from '../../src/publish/publisher.ts';
 import { HTML_CSP } from '../../src/publish/respond.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
+import { Index, StoreView } from '../../src/publish/view.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { NS, prefixesFor } from '../../src/rdf/ns.ts';
 import { testConfig } from '../support/graph.ts';
@@ -60,6 +63,32 @@ describe('The home page', () => {
     expect(zh).toContain('全国人大常委会秘书长知识图谱');
     expect(html).toContain(`<link rel="alternate" hreflang="zh-Hans" href="${PUBLIC}index.zh-Hans.html">`);
     expect(zh).toContain(`<link rel="alternate" hreflang="en" href="${PUBLIC}">`);
+  });
+
+  it('shows the first entries of a long list and sends the rest to the sitemap (a graph of many offices)', () => {
+    const pub = new Publisher(graph, testConfig({ publicBase: PUBLIC }));
+    const render = (listMax?: number) =>
+      homePage(pub.pageCtx('en', new StoreView(graph.store)), {
+        datasetIx: new Index(pub.quads('doc/dataset/npcsc-kg')),
+        stats: { triples: 0, entities: 0 },
+        ...(listMax ? { listMax } : {}),
+      });
+    const people = (page: string) => {
+      const section = page.slice(
+        page.indexOf('<h3>People</h3>'),
+        page.indexOf('<h3>', page.indexOf('<h3>People</h3>') + 1),
+      );
+      return { items: section.match(/<li>/g)?.length ?? 0, section };
+    };
+    const all = people(render());
+    expect(all.items).toBeGreaterThan(20);
+    expect(all.section).not.toContain('more, all in the sitemap');
+    const few = people(render(5));
+    expect(few.items).toBe(5);
+    expect(few.section).toContain(`<a href="${PUBLIC}sitemap.xml">… and ${all.items - 5} more, all in the sitemap`);
+    // What is shown is the start of the same order.
+    const links = (section: string) => linksOf(section, PUBLIC);
+    expect(links(few.section).slice(0, 5)).toEqual(links(all.section).slice(0, 5));
   });
 });
 

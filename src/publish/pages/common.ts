@@ -9,13 +9,13 @@ import type { Iris } from '../iris.ts';
 import {
   bcp47,
   hasName,
-  type Index,
   type LangText,
   nameOf,
   pickLiteral,
   RDF_TYPE,
   RDFS_COMMENT,
   RDFS_LABEL,
+  type View,
 } from '../view.ts';
 import type { Vocabulary } from '../vocabulary.ts';
 
@@ -25,7 +25,7 @@ export interface PageCtx {
   iris: Iris;
   vocab: Vocabulary;
   /** The document's quads. */
-  ix: Index;
+  ix: View;
   /** Public URL of the SPARQL endpoint, when there is one to link to. */
   sparql?: string | undefined;
   /** Public URL of the API description, when there is one. */

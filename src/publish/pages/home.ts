@@ -3,16 +3,24 @@ import { NS } from '../../rdf/ns.ts';
 import { DUMPS } from '../dataset.ts';
 import { type Html, html } from '../html.ts';
 import { datasetEmbed } from '../jsonld-embed.ts';
-import type { Index } from '../view.ts';
+import type { View } from '../view.ts';
 import { nameOf, pickLiteral } from '../view.ts';
 import { link, nameText, type PageCtx } from './common.ts';
 import { homeUrls, layout } from './layout.ts';
 import { tenureTable } from './tenures.ts';
 
+/**
+ * Entries a list on the home page shows at most: the dataset's lists are far shorter; a generated graph of
+ * a thousand offices would otherwise make a home page of megabytes. The sitemap lists everything.
+ */
+export const HOME_LIST_MAX = 500;
+
 export interface HomeData {
   /** Index of the dataset document (the embed must be true of it). */
-  datasetIx: Index;
+  datasetIx: View;
   stats: { triples: number; entities: number };
+  /** Entries a list shows at most (HOME_LIST_MAX unless given). */
+  listMax?: number;
 }
 
 export function homePage(ctx: PageCtx, data: HomeData): string {
@@ -38,8 +46,14 @@ export function homePage(ctx: PageCtx, data: HomeData): string {
     (a, b) => Number(ix.object(a, `${npcsc}termNumber`)?.value) - Number(ix.object(b, `${npcsc}termNumber`)?.value),
   );
   const others = [...ofType(`${NS.schema}Legislation`), ...ofType(`${NS.schema}Place`)];
-  const list = (items: readonly string[]): Html =>
-    html`<ul class="columns">${items.map((s) => html`<li>${link(ctx, s)}</li>`)}</ul>`;
+  const max = data.listMax ?? HOME_LIST_MAX;
+  const capped = (items: readonly string[], item: (s: string) => Html): Html =>
+    html`<ul class="columns">${items.slice(0, max).map(item)}</ul>${
+      items.length > max
+        ? html`<p class="more"><a href="${iris.url('sitemap.xml')}">${t.andMore(items.length - max)}</a></p>`
+        : ''
+    }`;
+  const list = (items: readonly string[]): Html => capped(items, (s) => html`<li>${link(ctx, s)}</li>`);
   const description = pickLiteral(data.datasetIx.objects(ds, `${NS.dcterms}description`), lang);
   const title = pickLiteral(data.datasetIx.objects(ds, `${NS.dcterms}title`), lang) ?? {
     text: t.siteName,
@@ -75,15 +89,11 @@ ${description ? html`<p class="description">${description.text}</p>` : ''}
 ${tenureTable(ctx, chairTenures, ['ordinal', 'holder', 'start', 'end'])}
 <h3>${t.npcTermsAll}</h3><ul class="columns">${terms.map((s) => html`<li>${link(ctx, s)}</li>`)}</ul>
 ${others.length ? html`<h3>${t.otherThings}</h3>${list(others)}` : ''}
-<h3>${t.notes}</h3><ul class="columns">${ix
-    .subjects(`${NS.rdf}type`, `${npcsc}ConflictNote`)
-    .slice()
-    .sort()
-    .map((n) => {
-      const about = ix.iris(n, `${npcsc}noteAbout`)[0];
-      const prop = ix.iris(n, `${npcsc}noteProperty`)[0];
-      return html`<li>${link(ctx, n, html`${about ? nameText(ctx, about) : ''}${prop ? html` — ${ctx.vocab.label(prop, lang)}` : ''}`)}</li>`;
-    })}</ul>
+<h3>${t.notes}</h3>${capped(ix.subjects(`${NS.rdf}type`, `${npcsc}ConflictNote`).slice().sort(), (n) => {
+    const about = ix.iris(n, `${npcsc}noteAbout`)[0];
+    const prop = ix.iris(n, `${npcsc}noteProperty`)[0];
+    return html`<li>${link(ctx, n, html`${about ? nameText(ctx, about) : ''}${prop ? html` — ${ctx.vocab.label(prop, lang)}` : ''}`)}</li>`;
+  })}
 </section>`;
   return layout(ctx, {
     title,

@@ -1,4 +1,5 @@
 // The ontology page: every class, property and named individual with both labels, comment, domain, range and alignments.
+import type { Quad } from 'n3';
 import { NS } from '../../rdf/ns.ts';
 import { ALIGNMENT_PREDICATES } from '../documents.ts';
 import { type Html, html } from '../html.ts';
@@ -7,17 +8,18 @@ import { bcp47, localName, nameOf, RDFS_COMMENT, RDFS_LABEL } from '../view.ts';
 import { lead, link, orderByLang, type PageCtx, valueHtml } from './common.ts';
 import { docPageUrls, layout } from './layout.ts';
 
-export function ontologyPage(ctx: PageCtx): string {
+/** `quads`: the ontology document's own quads (the ones ctx.ix indexes). */
+export function ontologyPage(ctx: PageCtx, quads: readonly Quad[]): string {
   const { ix, iris, t } = ctx;
   const ontology = iris.ontology;
   const ns = `${ontology}#`;
-  const terms = ix.subjectsAll().filter((s) => s.startsWith(ns));
+  const terms = [...new Set(quads.map((q) => q.subject.value))].sort().filter((s) => s.startsWith(ns));
   const typed = (types: string[]) => terms.filter((s) => ix.types(s).some((ty) => types.includes(ty)));
   const classes = typed([`${NS.owl}Class`]);
   const properties = typed([`${NS.owl}ObjectProperty`, `${NS.owl}DatatypeProperty`]);
   const individuals = terms.filter((s) => !classes.includes(s) && !properties.includes(s));
   const alignments = `${ontology}/alignments`;
-  const external = ix.quads.filter(
+  const external = quads.filter(
     (q) => ALIGNMENT_PREDICATES.includes(q.predicate.value) && !q.subject.value.startsWith(iris.base),
   );
 
