@@ -116,10 +116,7 @@ export class StoreView implements View {
       .map((t) => t.value);
   }
   subjects(p: string, o: string): readonly string[] {
-    return this.store
-      .getSubjects(StoreView.node(p), StoreView.node(o), null)
-      .filter((t) => t.termType === 'NamedNode')
-      .map((t) => t.value);
+    return this.store.getSubjects(StoreView.node(p), StoreView.node(o), null).map((t) => t.value);
   }
   outgoing(s: string): [string, readonly Term[]][] {
     const out = new Map<string, Term[]>();

@@ -107,22 +107,21 @@ let remote = false;
 function classify(e: unknown, job: Job): { kind: FailKind; message: string } {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof QueryTimeout) return { kind: 'timeout', message };
+  const unreachable = e instanceof TypeError && message === 'fetch failed';
+  if (remote) {
+    // First, before any test of the message text: the remote store's faults are told without its address. Its
+    // error answers and its silence are a bad gateway; its slowness a late one.
+    if (e instanceof RemoteError || e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason };
+    if (unreachable) return { kind: 'upstream', message: 'the SPARQL store cannot be reached' };
+    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
+      return { kind: 'upstream-timeout', message: `the SPARQL store did not answer within ${job.timeoutMs} ms` };
+    }
+  }
   const fn = /able to evaluate function (\S+)/.exec(message);
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-  const unreachable = e instanceof TypeError && message === 'fetch failed';
-  if (remote) {
-    // The remote store's error answers and its silence are a bad gateway; its slowness a late one.
-    if (e instanceof RemoteError) return { kind: 'upstream', message };
-    // The client is told why, not where: the store's address is the operator's.
-    if (e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason };
-    if (unreachable) return { kind: 'upstream', message: `the SPARQL store cannot be reached${cause}` };
-    if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-      return { kind: 'upstream-timeout', message: `the SPARQL store did not answer within ${job.timeoutMs} ms` };
-    }
-  }
   if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
   }

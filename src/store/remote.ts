@@ -27,13 +27,19 @@ export interface RemoteStore {
 export const metaGraph = (graph: string): string => `${graph}#meta`;
 const CONTENT_HASH = 'https://w3id.org/npcsc/fn#contentHash';
 
+/** Addresses in a store's own error text (URLs, host:port): the operator's, not a public client's. */
+const ADDRESSES = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?|\[[0-9a-f:]+\](?::\d+)?/gi;
+
 export class RemoteError extends Error {
+  /** The message with any address in it masked: what a client may be told. */
+  readonly reason: string;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
     this.name = 'RemoteError';
+    this.reason = message.replace(ADDRESSES, '[address]');
   }
 }
 
@@ -88,7 +94,13 @@ export class RemoteBackend implements Backend {
       const text = await res.text();
       return cut(new Parser({ format: /turtle/.test(type) ? 'text/turtle' : 'N-Triples' }).parse(text), max);
     }
-    return fromJsonResults((await res.json()) as JsonResults, max);
+    const results = await res.json().catch(() => {
+      throw new RemoteError(
+        res.status,
+        `the SPARQL store answered ${res.status} with ${res.headers.get('content-type') ?? 'no content type'}, not SPARQL JSON results`,
+      );
+    });
+    return fromJsonResults(results as JsonResults, max);
   }
 
   /** Runs SPARQL Update text at the update endpoint. */
@@ -128,16 +140,23 @@ export class RemoteBackend implements Backend {
     return res;
   }
 
+  private get origin(): string {
+    return new URL(this.remote.endpoint).origin;
+  }
+
   /**
-   * Whether the store's graph already holds the content with this hash (loaded before, by this loader). A store
-   * that answers with an error counts as not holding it; one that cannot be reached or is too slow is an error.
+   * Whether the store's graph already holds the content with this hash (loaded before, by this loader). Throws
+   * when the store cannot be reached, is too slow, or fails otherwise.
    */
   async holds(hash: string): Promise<boolean> {
     const { namedNode, literal } = DataFactory;
     const r = await this.over(metaGraph(this.remote.graph), 'ASK { ?graph ?contentHash ?hash }', {
       bindings: { graph: namedNode(this.remote.graph), contentHash: namedNode(CONTENT_HASH), hash: literal(hash) },
     }).catch((e: unknown) => {
-      if (e instanceof RemoteError) return undefined;
+      // A store that says it has no such graph (404) or will not take the request for it (400) does not hold it;
+      // any other answer (401, 403, 5xx, not SPARQL at all) is a fault to report, not a reason to load afresh.
+      if (e instanceof RemoteError && (e.status === 400 || e.status === 404)) return undefined;
+      if (e instanceof RemoteError) throw new RemoteError(e.status, `${this.origin}: ${e.message}`);
       throw e;
     });
     return r?.type === 'boolean' && r.value;

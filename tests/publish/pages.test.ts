@@ -65,6 +65,16 @@ describe('The home page', () => {
     expect(zh).toContain(`<link rel="alternate" hreflang="en" href="${PUBLIC}">`);
   });
 
+  it('says the same read from the store as from an index of all its triples', () => {
+    const pub = new Publisher(graph, testConfig({ publicBase: PUBLIC }));
+    const data = { datasetIx: new Index(pub.quads('doc/dataset/npcsc-kg')), stats: { triples: 1, entities: 1 } };
+    for (const lang of ['en', 'zh-Hans'] as const) {
+      const fromStore = homePage(pub.pageCtx(lang, new StoreView(graph.store)), data);
+      const fromIndex = homePage(pub.pageCtx(lang, new Index(graph.store.getQuads(null, null, null, null))), data);
+      expect(fromStore).toBe(fromIndex);
+    }
+  });
+
   it('shows the first entries of a long list and sends the rest to the sitemap (a graph of many offices)', () => {
     const pub = new Publisher(graph, testConfig({ publicBase: PUBLIC }));
     const render = (listMax?: number) =>

@@ -28,11 +28,14 @@ export function homePage(ctx: PageCtx, data: HomeData): string {
   const npcsc = `${iris.base}ontology#`;
   const ds = iris.dataset;
   const office = `${iris.base}id/office/secretary-general`;
+  const collator = new Intl.Collator(lang);
   const ofType = (type: string) =>
     ix
       .subjects(`${NS.rdf}type`, type)
       .filter((s) => iris.keyOf(s) && !s.includes('#'))
-      .sort((a, b) => nameOf(ix, a, lang).text.localeCompare(nameOf(ix, b, lang).text, lang));
+      .map((s) => ({ s, name: nameOf(ix, s, lang).text }))
+      .sort((a, b) => collator.compare(a.name, b.name))
+      .map(({ s }) => s);
   const ord = (s: string) => Number(ix.object(s, `${npcsc}ordinal`)?.value ?? 0);
   const sgTenures = ix
     .subjects(`${npcsc}office`, office)
@@ -89,7 +92,7 @@ ${description ? html`<p class="description">${description.text}</p>` : ''}
 ${tenureTable(ctx, chairTenures, ['ordinal', 'holder', 'start', 'end'])}
 <h3>${t.npcTermsAll}</h3><ul class="columns">${terms.map((s) => html`<li>${link(ctx, s)}</li>`)}</ul>
 ${others.length ? html`<h3>${t.otherThings}</h3>${list(others)}` : ''}
-<h3>${t.notes}</h3>${capped(ix.subjects(`${NS.rdf}type`, `${npcsc}ConflictNote`).slice().sort(), (n) => {
+<h3>${t.notes}</h3>${capped([...ix.subjects(`${NS.rdf}type`, `${npcsc}ConflictNote`)].sort(), (n) => {
     const about = ix.iris(n, `${npcsc}noteAbout`)[0];
     const prop = ix.iris(n, `${npcsc}noteProperty`)[0];
     return html`<li>${link(ctx, n, html`${about ? nameText(ctx, about) : ''}${prop ? html` — ${ctx.vocab.label(prop, lang)}` : ''}`)}</li>`;
