@@ -369,8 +369,7 @@ const lines = [
   '',
 ];
 const report = lines.join('\n');
-// Vitest keeps a benchmark's console to itself: the table goes straight to the terminal.
-process.stdout.write(`${report}\n`);
+console.log(report);
 const out = path.join(PROJECT_ROOT, 'test-results', 'bench.json');
 mkdirSync(path.dirname(out), { recursive: true });
 const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
