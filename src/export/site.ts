@@ -8,6 +8,7 @@
 //   ontology.html | .zh-Hans.html | .ttl | …     the ontology document
 //   dump.ttl | .nt | .jsonld | .csv (+ .gz)     dumps; .gz beside them for servers that send precompressed files
 //   sitemap.xml, robots.txt, context.jsonld, assets/, .well-known/void, 404.html
+//   sitemap-1.xml, sitemap-2.xml, …              past 50,000 URLs or 50 MB: sitemap.xml indexes them
 //   _redirects, _headers                         Netlify-style rules: /id/* 303 → /doc/*, media types
 //   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
@@ -31,6 +32,8 @@ export interface ExportOptions {
   sparqlEndpoint?: string | undefined;
   /** Called after each file is rendered; throwing aborts the export (the previous one stays). */
   onProgress?: (done: number, total: number) => void;
+  /** Most URLs in one sitemap file (default 50,000); past it sitemap.xml indexes sitemap-1.xml, sitemap-2.xml, … */
+  sitemapMaxUrls?: number | undefined;
 }
 
 export interface ExportResult {
@@ -50,7 +53,10 @@ export async function exportSite(
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const started = performance.now();
-  const pub = new Publisher(graph, config, { sparqlEndpoint: opts.sparqlEndpoint });
+  const pub = new Publisher(graph, config, {
+    sparqlEndpoint: opts.sparqlEndpoint,
+    sitemapMaxUrls: opts.sitemapMaxUrls,
+  });
   const jobs: Job[] = [
     ['index.html', () => pub.home('en')],
     ['index.zh-Hans.html', () => pub.home('zh-Hans')],
@@ -65,6 +71,10 @@ export async function exportSite(
   }
   jobs.push(
     ['sitemap.xml', () => pub.sitemap()],
+    ...Array.from(
+      { length: pub.sitemapParts() },
+      (_, i): Job => [pub.sitemapPartName(i + 1), () => pub.sitemapPart(i + 1)],
+    ),
     ['robots.txt', () => pub.robots()],
     ['context.jsonld', () => pub.context()],
     ['assets/site.css', () => pub.asset('site.css')],

@@ -24,7 +24,7 @@ import { homePage } from './pages/home.ts';
 import { notFoundPage } from './pages/not-found.ts';
 import { ontologyPage } from './pages/ontology.ts';
 import { resourcePage } from './pages/resource.ts';
-import { robotsTxt, sitemapXml } from './sitemap.ts';
+import { robotsTxt, Sitemap } from './sitemap.ts';
 import { Index, StoreView, type View } from './view.ts';
 import { Vocabulary } from './vocabulary.ts';
 
@@ -35,6 +35,8 @@ export interface PublishOptions {
   apiDescription?: string | undefined;
   /** The day drawn as "now" on timelines (default: today). */
   now?: number;
+  /** Most URLs in one sitemap file (default 50,000, the protocol's limit); past it sitemap.xml indexes parts. */
+  sitemapMaxUrls?: number | undefined;
 }
 
 /**
@@ -87,6 +89,7 @@ export class Publisher {
   private readonly deployment: string;
   private readonly cache = new Map<string, Representation | Promise<Representation>>();
   private readonly quadCache = new Map<string, Quad[]>();
+  private sitemapPlan: Sitemap | undefined;
 
   constructor(
     readonly graph: Graph,
@@ -202,10 +205,35 @@ export class Publisher {
     return this.cached(`dump\u0000${name}`, DUMP_TYPES[name], () => dumpBody(this.graph, name));
   }
 
+  /** The sitemap files, planned once: sitemap.xml and the number of its parts come from this one plan. */
+  private get sitemapFiles(): Sitemap {
+    this.sitemapPlan ??= new Sitemap(this.iris, [...this.keys.keys()], this.modified, {
+      maxUrls: this.options.sitemapMaxUrls,
+    });
+    return this.sitemapPlan;
+  }
+
+  /** sitemap.xml: every page, or (past the protocol's limits) the index of sitemap-1.xml … sitemap-N.xml. */
   sitemap(): Representation | Promise<Representation> {
-    return this.cached('sitemap', 'application/xml; charset=utf-8', () =>
-      sitemapXml(this.iris, [...this.keys.keys()], this.modified),
-    );
+    return this.cached('sitemap', 'application/xml; charset=utf-8', () => this.sitemapFiles.main());
+  }
+
+  /** How many parts sitemap.xml names (0 when it lists every page itself). */
+  sitemapParts(): number {
+    return this.sitemapFiles.parts;
+  }
+
+  /** The file name of sitemap part `n` (1-based): `sitemap-{n}.xml`. */
+  sitemapPartName(n: number): string {
+    return Sitemap.partName(n);
+  }
+
+  /** Sitemap part `n` (1 … sitemapParts()); a RangeError for any other. */
+  sitemapPart(n: number): Representation | Promise<Representation> {
+    if (!Number.isInteger(n) || n < 1 || n > this.sitemapParts()) {
+      throw new RangeError(`no sitemap part ${n} (there are ${this.sitemapParts()})`);
+    }
+    return this.cached(`sitemap\u0000${n}`, 'application/xml; charset=utf-8', () => this.sitemapFiles.part(n));
   }
 
   robots(): Representation | Promise<Representation> {

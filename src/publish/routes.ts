@@ -3,9 +3,9 @@
 // Paths are answered at the root of the app; behind a proxy that publishes the site under a path prefix
 // (publicBase https://example.org/kg/), the proxy strips the prefix and every link still carries it.
 // Routes are plain paths and wildcards (no regex parameters), so Hono keeps its fast RegExpRouter.
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { DUMP_NAMES } from '../export/dumps.ts';
-import { type RouteModule, SECURITY_HEADERS } from '../http/app.ts';
+import { type AppContext, type RouteModule, SECURITY_HEADERS } from '../http/app.ts';
 import { notAcceptable } from '../http/errors.ts';
 import {
   SUFFIXES as DOCUMENT_SUFFIXES,
@@ -18,13 +18,26 @@ import {
   OFFERED,
   splitSuffix,
 } from './formats.ts';
-import { Publisher, type Representation } from './publisher.ts';
+import { Publisher, type PublishOptions, type Representation } from './publisher.ts';
 import { type Prepared, prepare, ResponseCache, send } from './respond.ts';
 
-export const linkedDataRoutes: RouteModule = (app, { graph, config }) => {
+export const linkedDataRoutes: RouteModule = (app, ctx) => mountLinkedData(app, ctx, {});
+
+/** The same routes with the sitemap split past `sitemapMaxUrls` URLs per file (tests use a small limit). */
+export const linkedDataRoutesWith =
+  (options: Pick<PublishOptions, 'sitemapMaxUrls'>): RouteModule =>
+  (app, ctx) =>
+    mountLinkedData(app, ctx, options);
+
+function mountLinkedData(
+  app: Hono,
+  { graph, config }: AppContext,
+  options: Pick<PublishOptions, 'sitemapMaxUrls'>,
+): void {
   const pub = new Publisher(graph, config, {
     sparqlEndpoint: `${config.publicBase}sparql`,
     apiDescription: `${config.publicBase}api/openapi.json`,
+    sitemapMaxUrls: options.sitemapMaxUrls,
   });
   const h = handlers(pub);
   const cache = new ResponseCache();
@@ -55,11 +68,13 @@ export const linkedDataRoutes: RouteModule = (app, { graph, config }) => {
   get('/.well-known/void', (c) => h.document(c, 'doc/dataset/npcsc-kg', '.well-known/void', true));
   for (const dump of DUMP_NAMES) get(`/${dump}`, (c) => file(c, pub.dump(dump)));
   get('/sitemap.xml', (c) => file(c, pub.sitemap()));
+  // Past the protocol's limits sitemap.xml is an index of parts, each an exact path (their number is known now).
+  for (let n = 1; n <= pub.sitemapParts(); n++) get(`/${pub.sitemapPartName(n)}`, (c) => file(c, pub.sitemapPart(n)));
   get('/robots.txt', (c) => file(c, pub.robots()));
   get('/context.jsonld', (c) => file(c, pub.context()));
   get('/assets/site.css', (c) => file(c, pub.asset('site.css')));
   get('/assets/favicon.svg', (c) => file(c, pub.asset('favicon.svg')));
-};
+}
 
 interface Choice {
   format: Format;
