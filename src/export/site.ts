@@ -53,9 +53,11 @@ export async function exportSite(
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const started = performance.now();
+  // Each file is rendered once and written: nothing is kept (at 1M triples the site is gigabytes).
   const pub = new Publisher(graph, config, {
     sparqlEndpoint: opts.sparqlEndpoint,
     sitemapMaxUrls: opts.sitemapMaxUrls,
+    documentCacheBytes: 0,
   });
   const jobs: Job[] = [
     ['index.html', () => pub.home('en')],

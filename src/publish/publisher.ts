@@ -37,7 +37,18 @@ export interface PublishOptions {
   now?: number;
   /** Most URLs in one sitemap file (default 50,000, the protocol's limit); past it sitemap.xml indexes parts. */
   sitemapMaxUrls?: number | undefined;
+  /**
+   * Bytes of rendered documents kept for the next request (default DOCUMENT_CACHE_BYTES); past it the least
+   * recently used go. 0 keeps none: the static export renders each file once. Dumps, the home page, the sitemap
+   * and the other fixed files are always kept.
+   */
+  documentCacheBytes?: number | undefined;
 }
+
+/** Bytes of rendered documents a server keeps by default: every document of the dataset, a working set at 1M. */
+export const DOCUMENT_CACHE_BYTES = 256 * 1024 * 1024;
+/** Documents whose quads are kept by default (the formats of one document share them). */
+const QUAD_CACHE_ENTRIES = 4096;
 
 /**
  * One rendered representation: its bytes, their type, and an ETag that names exactly this content. Bytes are
@@ -87,8 +98,14 @@ export class Publisher {
   readonly modified: string;
   readonly now: number;
   private readonly deployment: string;
+  /** The fixed files (home page, dumps, sitemap, assets): few, kept for the life of the Graph. */
   private readonly cache = new Map<string, Representation | Promise<Representation>>();
+  /** Rendered documents, least recently used first, within `documentCacheBytes`. */
+  private readonly docs = new Map<string, Representation | Promise<Representation>>();
+  private docBytes = 0;
+  private readonly documentCacheBytes: number;
   private readonly quadCache = new Map<string, Quad[]>();
+  private readonly quadCacheEntries: number;
   private sitemapPlan: Sitemap | undefined;
 
   constructor(
@@ -96,6 +113,9 @@ export class Publisher {
     readonly config: Config,
     readonly options: PublishOptions = {},
   ) {
+    this.documentCacheBytes = options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES;
+    // With no documents kept, the formats of the document at hand still share its quads.
+    this.quadCacheEntries = this.documentCacheBytes > 0 ? QUAD_CACHE_ENTRIES : 1;
     this.iris = new Iris(graph.base, config.publicBase);
     this.vocab = new Vocabulary(graph);
     const keys = documentKeys(graph.store, this.iris);
@@ -140,6 +160,10 @@ export class Publisher {
       }
       quads = [...quads, ...documentMetadata(this.iris, key, topic)];
     }
+    if (this.quadCache.size >= this.quadCacheEntries) {
+      const oldest = this.quadCache.keys().next();
+      if (!oldest.done) this.quadCache.delete(oldest.value);
+    }
     this.quadCache.set(key, quads);
     return quads;
   }
@@ -169,10 +193,52 @@ export class Publisher {
     return made;
   }
 
+  /**
+   * A rendered document, kept within `documentCacheBytes`, least recently used out first (a crawler walking a
+   * million-triple graph would otherwise keep every page of it). Renders in flight are shared, not counted.
+   */
+  private keptDocument(
+    id: string,
+    type: string,
+    render: () => string | Promise<string>,
+  ): Representation | Promise<Representation> {
+    const hit = this.docs.get(id);
+    if (hit) {
+      this.docs.delete(id);
+      this.docs.set(id, hit);
+      return hit;
+    }
+    const made = Promise.resolve()
+      .then(render)
+      .then((text) => {
+        const rep = new Representation(Buffer.from(text), type, this.etag(id));
+        this.docs.delete(id);
+        if (rep.body.byteLength <= this.documentCacheBytes / 8) {
+          this.docs.set(id, rep);
+          this.docBytes += rep.body.byteLength;
+          for (const [k, v] of this.docs) {
+            if (this.docBytes <= this.documentCacheBytes) break;
+            if (!(v instanceof Representation)) continue;
+            this.docs.delete(k);
+            this.docBytes -= v.body.byteLength;
+          }
+        }
+        return rep;
+      });
+    made.catch(() => this.docs.delete(id));
+    this.docs.set(id, made);
+    return made;
+  }
+
+  /** What the document cache holds now: rendered documents and the bytes of their bodies. */
+  documentCacheUse(): { entries: number; bytes: number } {
+    return { entries: [...this.docs.values()].filter((v) => v instanceof Representation).length, bytes: this.docBytes };
+  }
+
   /** A document in one format (and, for HTML, one language). */
   document(key: string, format: Format, lang: Lang): Representation | Promise<Representation> {
     const id = `doc\u0000${key}\u0000${format}\u0000${format === 'html' ? lang : ''}`;
-    return this.cached(id, CONTENT_TYPES[format], () => {
+    return this.keptDocument(id, CONTENT_TYPES[format], () => {
       const quads = this.quads(key);
       if (format === 'jsonld') return documentJsonLd(quads, this.graph.context);
       if (format !== 'html') {

@@ -107,12 +107,17 @@ export function respond(c: Context, rep: Representation, opts: RespondOptions = 
 }
 
 /**
- * Prepared responses by request signature (path, query and the headers that negotiate), bounded: past
- * `max` entries it starts afresh, so a client sending endless header variations cannot grow it.
+ * Prepared responses by request signature (path, query and the headers that negotiate), bounded in entries and
+ * in bytes of bodies: past either the oldest go first, so neither a client sending endless header variations nor
+ * a crawler walking every page of a large graph can grow it.
  */
 export class ResponseCache {
   private readonly map = new Map<string, Prepared>();
-  constructor(private readonly max = 20_000) {}
+  private bytes = 0;
+  constructor(
+    private readonly max = 20_000,
+    private readonly maxBytes = 256 * 1024 * 1024,
+  ) {}
 
   static key(c: Context): string {
     const incoming = (c.env as NodeBindings | undefined)?.incoming;
@@ -132,7 +137,23 @@ export class ResponseCache {
   }
 
   set(key: string, p: Prepared): void {
-    if (this.map.size >= this.max) this.map.clear();
+    const size = p.body?.byteLength ?? 0;
+    if (size > this.maxBytes / 8) return;
+    const old = this.map.get(key);
+    if (old) {
+      this.map.delete(key);
+      this.bytes -= old.body?.byteLength ?? 0;
+    }
     this.map.set(key, p);
+    this.bytes += size;
+    for (const [k, v] of this.map) {
+      if (this.map.size <= this.max && this.bytes <= this.maxBytes) break;
+      this.map.delete(k);
+      this.bytes -= v.body?.byteLength ?? 0;
+    }
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 }
