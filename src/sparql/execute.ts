@@ -55,10 +55,28 @@ export class Executor {
   /** Answers being computed, by cache key: the same request arriving meanwhile waits for that run. */
   private readonly running = new Map<string, Promise<Answer>>();
 
+  /** Whether the remote store's last answer was a failure: the operator hears of an outage once, and of its end. */
+  private storeFailing = false;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly pool: QueryPool,
   ) {}
+
+  /**
+   * Tells the operator (console.warn) when the remote store starts failing, with its address and the cause, and
+   * when it answers again; the failures between go to the clients only (502/504), not to the log one by one.
+   */
+  private storeHealth(failure: QueryError | undefined): void {
+    if (this.ctx.config.store.kind !== 'sparql') return;
+    if (failure && !this.storeFailing) {
+      this.storeFailing = true;
+      console.warn(`npcsc-kg: the SPARQL store is failing: ${failure.detail ?? failure.message}`);
+    } else if (!failure && this.storeFailing) {
+      this.storeFailing = false;
+      console.warn('npcsc-kg: the SPARQL store answers again');
+    }
+  }
 
   /** The job fields every query shares: the graph's base for relative IRIs, the limits and the allowlist. */
   jobDefaults(): Omit<Job, 'query' | 'format' | 'extensions'> {
@@ -100,8 +118,10 @@ export class Executor {
     try {
       done = await this.pool.run(plan.job);
     } catch (e) {
+      if (e instanceof QueryError && (e.kind === 'upstream' || e.kind === 'upstream-timeout')) this.storeHealth(e);
       throw asHttpError(e);
     }
+    this.storeHealth(undefined);
     const etag = cacheKey ? etagOf(this.ctx.graph.hash, cacheKey) : undefined;
     const headers: Record<string, string> = {
       'content-type': plan.contentType,

@@ -57,7 +57,7 @@ export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 
 export type Reply =
   | { type: 'ready' }
   | ({ type: 'done'; id: number } & Done)
-  | { type: 'fail'; id: number; kind: FailKind; message: string };
+  | { type: 'fail'; id: number; kind: FailKind; message: string; detail?: string };
 
 export const toWire = (t: RDF.Term): WireTerm =>
   t.termType === 'Literal'

@@ -28,6 +28,8 @@ export class QueryError extends Error {
   constructor(
     readonly kind: FailKind | 'busy',
     message: string,
+    /** For the operator's log, not the client: the remote store's fault with its address. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'QueryError';
@@ -243,7 +245,7 @@ export class QueryPool {
       running.reject(new QueryError('timeout', m.message));
       this.kill(t);
     } else {
-      running.reject(new QueryError(m.kind, m.message));
+      running.reject(new QueryError(m.kind, m.message, m.detail));
       this.release(t);
     }
   }

@@ -104,17 +104,19 @@ async function execute(
 /** Whether this thread's queries go to a remote store (--store sparql): then every fetch is the store's. */
 let remote = false;
 
-function classify(e: unknown, job: Job): { kind: FailKind; message: string } {
+function classify(e: unknown, job: Job): { kind: FailKind; message: string; detail?: string } {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof QueryTimeout) return { kind: 'timeout', message };
   const unreachable = e instanceof TypeError && message === 'fetch failed';
   if (remote) {
     // First, before any test of the message text: the remote store's faults are told without its address. Its
     // error answers and its silence are a bad gateway; its slowness a late one.
-    if (e instanceof RemoteError || e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason };
-    if (unreachable) return { kind: 'upstream', message: 'the SPARQL store cannot be reached' };
+    if (e instanceof RemoteError) return { kind: 'upstream', message: e.reason, detail: e.operatorMessage };
+    if (e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason, detail: message };
+    if (unreachable) return { kind: 'upstream', message: 'the SPARQL store cannot be reached', detail: message };
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-      return { kind: 'upstream-timeout', message: `the SPARQL store did not answer within ${job.timeoutMs} ms` };
+      const late = `the SPARQL store did not answer within ${job.timeoutMs} ms`;
+      return { kind: 'upstream-timeout', message: late, detail: late };
     }
   }
   const fn = /able to evaluate function (\S+)/.exec(message);

@@ -36,10 +36,17 @@ export class RemoteError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The URL that answered, for the operator. */
+    readonly url?: string,
   ) {
     super(message);
     this.name = 'RemoteError';
     this.reason = message.replace(ADDRESSES, '[address]');
+  }
+
+  /** The message with the store's address: for the operator's log. */
+  get operatorMessage(): string {
+    return this.url ? `${this.message} (${new URL(this.url).origin})` : this.message;
   }
 }
 
@@ -98,6 +105,7 @@ export class RemoteBackend implements Backend {
       throw new RemoteError(
         res.status,
         `the SPARQL store answered ${res.status} with ${res.headers.get('content-type') ?? 'no content type'}, not SPARQL JSON results`,
+        this.remote.endpoint,
       );
     });
     return fromJsonResults(results as JsonResults, max);
@@ -135,7 +143,7 @@ export class RemoteBackend implements Backend {
     });
     if (!res.ok) {
       const detail = (await res.text()).slice(0, 600).trim();
-      throw new RemoteError(res.status, `the SPARQL store answered ${res.status} ${res.statusText}: ${detail}`);
+      throw new RemoteError(res.status, `the SPARQL store answered ${res.status} ${res.statusText}: ${detail}`, url);
     }
     return res;
   }
@@ -156,7 +164,7 @@ export class RemoteBackend implements Backend {
       // A store that says it has no such graph (404) or will not take the request for it (400) does not hold it;
       // any other answer (401, 403, 5xx, not SPARQL at all) is a fault to report, not a reason to load afresh.
       if (e instanceof RemoteError && (e.status === 400 || e.status === 404)) return undefined;
-      if (e instanceof RemoteError) throw new RemoteError(e.status, `${this.origin}: ${e.message}`);
+      if (e instanceof RemoteError) throw new RemoteError(e.status, `${this.origin}: ${e.message}`, e.url);
       throw e;
     });
     return r?.type === 'boolean' && r.value;

@@ -81,6 +81,7 @@ class FakeStore {
 let store: FakeStore;
 let app: Hono;
 let logged: MockInstance<typeof console.error>;
+let warned: MockInstance<typeof console.warn>;
 let n = 0;
 
 /** A query no one asked before, so that the answer cache cannot stand in for the store. */
@@ -104,9 +105,11 @@ beforeAll(async () => {
     graph,
   ));
   logged = vi.spyOn(console, 'error');
+  warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
 });
 afterAll(async () => {
   logged.mockRestore();
+  warned.mockRestore();
   await store.stop();
 });
 
@@ -160,8 +163,13 @@ describe('The server over a remote store', () => {
     expect((await app.request('/api/incumbent')).status).toBe(200);
   });
 
-  it('should have logged nothing: a failing store is reported to the client, not a fault of the server', () => {
+  it('should have logged no error (a failing store is not a fault of the server), and told the operator twice', () => {
     expect(logged).not.toHaveBeenCalled();
+    // Once when it started failing, with where and why; once when it answered again; nothing for each failure.
+    expect(warned.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringMatching(/SPARQL store is failing: the SPARQL store answered 500 .*\(http:\/\/127\.0\.0\.1:\d+\)$/s),
+      'npcsc-kg: the SPARQL store answers again',
+    ]);
   });
 });
 
