@@ -1,6 +1,6 @@
 // The Graph: load, derive, validate, then an immutable store with its content hash, built once.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
 import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
@@ -158,6 +158,11 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
     if (meta.digest === digest && hashFile(ntFile) === meta.hash) {
       const store = readNTriples(ntFile);
+      // Marks the entry as in use, so that pruning (below) leaves it; a read-only cache is left as it is.
+      try {
+        const now = new Date();
+        utimesSync(metaFile, now, now);
+      } catch {}
       return {
         store,
         base: config.base,
@@ -189,11 +194,35 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     renameSync(`${ntFile}.${process.pid}.tmp`, ntFile);
     writeFileSync(`${metaFile}.${process.pid}.tmp`, JSON.stringify(meta));
     renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
+    pruneCache(dir);
     return { ...graph, ntFile };
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
   return graph;
+}
+
+/** Cache entries not used for this long are removed when a new one is written. */
+const CACHE_UNUSED_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Removes the build cache's entries (digest.json and digest.nt) unused for CACHE_UNUSED_MS: every change to the
+ * inputs or the build code makes a new entry, and a 1M-triple one is 166 MB. A recent entry stays, since another
+ * process (a server, a query thread) may be reading it.
+ */
+function pruneCache(dir: string): void {
+  const cutoff = Date.now() - CACHE_UNUSED_MS;
+  for (const name of readdirSync(dir)) {
+    const m = /^([0-9a-f]{64})\.json$/.exec(name);
+    if (!m) continue;
+    try {
+      if (statSync(path.join(dir, name)).mtimeMs >= cutoff) continue;
+      rmSync(path.join(dir, `${m[1]}.nt`), { force: true });
+      rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Another process pruned it first.
+    }
+  }
 }
 
 /** sha256 of a file, read in chunks (the digest hashQuads gives its text). */
