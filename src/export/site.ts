@@ -20,10 +20,10 @@ import { gzipSync } from 'node:zlib';
 import { swapIn } from '../atomic.ts';
 import { type Config, makeConfig } from '../config.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from '../http/app.ts';
-import { RDF_FORMATS, suffixOf } from '../publish/formats.ts';
+import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
 import { type Graph, loadGraph } from '../rdf/graph.ts';
-import type { DumpName } from './dumps.ts';
+import { DUMP_TYPES, type DumpName } from './dumps.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
@@ -165,12 +165,66 @@ ${p}*\n${security}${rule('*.ttl', 'text/turtle; charset=utf-8')}${rule('*.nt', '
   )}`;
 }
 
-/** The same rules for nginx, with content negotiation: the map goes in the http block, the rest in the server. */
+/** A value as an nginx string: quoted; nginx has no escape for `$` (a variable), so a value may not hold one. */
+function nginxString(value: string): string {
+  if (/[$\\"]|\p{Cc}/u.test(value)) throw new Error(`cannot write ${JSON.stringify(value)} as an nginx string`);
+  return `"${value}"`;
+}
+
+/**
+ * The headers on every nginx answer, 303 and 404 included (`always`): the server's security headers (src/http/app.ts
+ * owns them; the pages' policy fits every file, as in _headers) and CORS, as the server sends them.
+ */
+function nginxHeaders(indent: string): string {
+  const headers = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP, 'access-control-allow-origin': '*' };
+  return Object.entries(headers)
+    .map(([k, v]) => `${indent}add_header ${k.replace(/(^|-)\w/g, (c) => c.toUpperCase())} ${nginxString(v)} always;\n`)
+    .join('');
+}
+
+/** Media types by extension, for every kind of file in the export (the server's own types where it has them). */
+function nginxTypes(indent: string): string {
+  const types: [type: string, extension: string][] = [
+    [CONTENT_TYPES.html, 'html'],
+    ...RDF_FORMATS.map((f): [string, string] => [CONTENT_TYPES[f], suffixOf(f).slice(1)]),
+    [DUMP_TYPES['dump.csv'], 'csv'],
+    ['text/css; charset=utf-8', 'css'],
+    ['image/svg+xml', 'svg'],
+    ['application/xml; charset=utf-8', 'xml'],
+    ['text/plain; charset=utf-8', 'txt'],
+    ['application/gzip', 'gz'],
+  ];
+  return types.map(([type, ext]) => `${indent}${nginxString(type).padEnd(45)} ${ext};\n`).join('');
+}
+
+/**
+ * The same rules for nginx, with content negotiation: the map goes in the http block, the rest in the server.
+ * nginx's add_header is inherited only by a location with none of its own: the shared headers go at server level
+ * and again in every location that adds one.
+ */
 export function nginxSnippet(pub: Publisher): string {
   const p = prefixOf(pub);
   const base = pub.iris.publicBase;
+  const headers = nginxHeaders('    ');
+  // A location that negotiates on Accept: Vary says so, and the shared headers come again.
+  const negotiated = (match: string, lines: string[]) =>
+    `location ${match} {\n${headers}    add_header Vary "Accept" always;\n${lines.map((l) => `    ${l}\n`).join('')}}\n`;
+  const locations = [
+    negotiated(`~ ^${p}id/(.+)$`, [
+      '# Only an identifier with a document answers 303; any other is a 404, as on the server.',
+      `if (!-f $document_root${p}doc/$1.html) { return 404; }`,
+      `return 303 ${base}doc/$1$npcsc_ext;`,
+    ]),
+    negotiated(`^~ ${p}doc/`, ['try_files $uri $uri$npcsc_ext =404;']),
+    negotiated(`= ${p}ontology`, [`try_files ${p}ontology$npcsc_ext =404;`]),
+    negotiated(`= ${p}ontology/alignments`, [`try_files ${p}ontology$npcsc_ext =404;`]),
+    negotiated(`= ${p}dataset`, [`try_files ${p}doc/dataset/npcsc-kg$npcsc_ext =404;`]),
+    `location = ${p}.well-known/void { default_type ${nginxString(CONTENT_TYPES.turtle)}; }\n`,
+    "# The dumps' precompressed .gz beside them, when the client takes gzip.\n",
+    `location ~ ^${p}dump\\.(ttl|nt|jsonld|csv)$ { gzip_static on; gzip_vary on; }\n`,
+  ];
   return `# npcsc-kg static export: nginx rules. Serve the export directory at ${base}
-# (root so that ${p} maps to the export directory), put the map in the http {} block and the locations in
+# (root so that ${p} maps to the export directory), put the map in the http {} block and the rest in
 # the server {} block. /id/… answers 303 with the document in the format Accept asks for.
 
 # --- http {} block
@@ -179,6 +233,7 @@ map $http_accept $npcsc_ext {
     "~*text/html"                  ".html";
     "~*application/xhtml\\+xml"     ".html";
     "~*text/turtle"                ".ttl";
+    "~*text/n3"                    ".ttl";
     "~*application/ld\\+json"       ".jsonld";
     "~*application/json"           ".jsonld";
     "~*application/n-triples"      ".nt";
@@ -186,25 +241,18 @@ map $http_accept $npcsc_ext {
 }
 
 # --- server {} block
-location ~ ^${p}id/(.+)$ {
-    add_header Vary "Accept" always;
-    add_header Access-Control-Allow-Origin "*" always;
-    return 303 ${base}doc/$1$npcsc_ext;
-}
-location ^~ ${p}doc/ {
-    add_header Vary "Accept" always;
-    try_files $uri $uri$npcsc_ext =404;
-}
-location = ${p}ontology { try_files ${p}ontology$npcsc_ext =404; }
-location = ${p}dataset { try_files ${p}doc/dataset/npcsc-kg$npcsc_ext =404; }
-location = ${p}.well-known/void { default_type "text/turtle; charset=utf-8"; }
-location ~* \\.ttl$    { types { } default_type "text/turtle; charset=utf-8"; gzip_static on; }
-location ~* \\.nt$     { types { } default_type "application/n-triples; charset=utf-8"; gzip_static on; }
-location ~* \\.jsonld$ { types { } default_type "application/ld+json; charset=utf-8"; gzip_static on; }
-location ~* \\.rdf$    { types { } default_type "application/rdf+xml; charset=utf-8"; }
-location ~* \\.csv$    { types { } default_type "text/csv; charset=utf-8"; gzip_static on; }
+# On every answer, 303 and 404 included. A location below that adds a header of its own inherits none of these
+# and repeats them: add any header of yours there too.
+${nginxHeaders('')}
+# The media types of the export's files; in this server they replace mime.types (try_files below needs them too).
+types {
+${nginxTypes('    ')}}
 error_page 404 ${p}404.html;
-`;
+# The map is read here, before a location matches, and kept: read first in the location, its regexes would reset
+# the location's $1 (the 303 would point at doc/.ttl).
+set $npcsc_ext_read $npcsc_ext;
+
+${locations.join('')}`;
 }
 
 /** `npcsc-kg export --out site/ [--public-base URL] [--base IRI] [--sparql URL] [--root DIR]` */
