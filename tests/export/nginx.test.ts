@@ -5,13 +5,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSite } from '../../src/export/site.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
+import { freePort } from '../support/net.ts';
 
 /** nginx as `command -v nginx` finds it (and in /usr/sbin, which a user's PATH may lack). */
 function nginxBinary(): string | undefined {
@@ -30,16 +30,6 @@ const PREFIX = '/kg/';
 /** What every answer carries: the server's security headers, with the pages' policy (as in the export's _headers). */
 const SECURITY = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 const MARKER = 'npcsc-outside-the-export';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * nginx in the foreground under a watchdog shell: when the test process closes the shell's stdin, or dies and the

@@ -1,9 +1,9 @@
 // A throwaway Virtuoso for the tests and the bench: writes its virtuoso.ini in a temp folder, listens on 127.0.0.1 only, gives the SPARQL user update rights, and stops.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/net.ts';
 
 /** The Virtuoso server binary of Debian's virtuoso-opensource, if installed. */
 export function virtuosoBinary(): string | undefined {
@@ -13,16 +13,6 @@ export function virtuosoBinary(): string | undefined {
   }
   return undefined;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 export interface Virtuoso {
   /** The SPARQL endpoint (queries and, with the grant below, updates). */
