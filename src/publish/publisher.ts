@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { Quad } from 'n3';
 import type { Config } from '../config.ts';
 import { DUMP_TYPES, type DumpName, dumpBody } from '../export/dumps.ts';
+import { BoundedCache } from '../http/caching.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { serialize } from '../rdf/serialize.ts';
 import { FAVICON_SVG, SITE_CSS } from './assets.ts';
@@ -100,10 +101,10 @@ export class Publisher {
   private readonly deployment: string;
   /** The fixed files (home page, dumps, sitemap, assets): few, kept for the life of the Graph. */
   private readonly cache = new Map<string, Representation | Promise<Representation>>();
-  /** Rendered documents, least recently used first, within `documentCacheBytes`. */
-  private readonly docs = new Map<string, Representation | Promise<Representation>>();
-  private docBytes = 0;
-  private readonly documentCacheBytes: number;
+  /** Rendered documents, within `documentCacheBytes` (the least recently used go first). */
+  private readonly docs: BoundedCache<Representation>;
+  /** Documents being rendered: a second request meanwhile waits for the same render. */
+  private readonly rendering = new Map<string, Promise<Representation>>();
   private readonly quadCache = new Map<string, Quad[]>();
   private readonly quadCacheEntries: number;
   private sitemapPlan: Sitemap | undefined;
@@ -113,9 +114,10 @@ export class Publisher {
     readonly config: Config,
     readonly options: PublishOptions = {},
   ) {
-    this.documentCacheBytes = options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES;
+    const documentCacheBytes = options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES;
+    this.docs = new BoundedCache((rep) => rep.body.byteLength, Number.POSITIVE_INFINITY, documentCacheBytes);
     // With no documents kept, the formats of the document at hand still share its quads.
-    this.quadCacheEntries = this.documentCacheBytes > 0 ? QUAD_CACHE_ENTRIES : 1;
+    this.quadCacheEntries = documentCacheBytes > 0 ? QUAD_CACHE_ENTRIES : 1;
     this.iris = new Iris(graph.base, config.publicBase);
     this.vocab = new Vocabulary(graph);
     const keys = documentKeys(graph.store, this.iris);
@@ -194,45 +196,31 @@ export class Publisher {
   }
 
   /**
-   * A rendered document, kept within `documentCacheBytes`, least recently used out first (a crawler walking a
-   * million-triple graph would otherwise keep every page of it). Renders in flight are shared, not counted.
+   * A rendered document, kept within `documentCacheBytes` (a crawler walking a million-triple graph would
+   * otherwise keep every page of it); renders in flight are shared, not counted.
    */
   private keptDocument(
     id: string,
     type: string,
     render: () => string | Promise<string>,
   ): Representation | Promise<Representation> {
-    const hit = this.docs.get(id);
-    if (hit) {
-      this.docs.delete(id);
-      this.docs.set(id, hit);
-      return hit;
-    }
+    const hit = this.docs.get(id) ?? this.rendering.get(id);
+    if (hit) return hit;
     const made = Promise.resolve()
       .then(render)
       .then((text) => {
         const rep = new Representation(Buffer.from(text), type, this.etag(id));
-        this.docs.delete(id);
-        if (rep.body.byteLength <= this.documentCacheBytes / 8) {
-          this.docs.set(id, rep);
-          this.docBytes += rep.body.byteLength;
-          for (const [k, v] of this.docs) {
-            if (this.docBytes <= this.documentCacheBytes) break;
-            if (!(v instanceof Representation)) continue;
-            this.docs.delete(k);
-            this.docBytes -= v.body.byteLength;
-          }
-        }
+        this.docs.set(id, rep);
         return rep;
-      });
-    made.catch(() => this.docs.delete(id));
-    this.docs.set(id, made);
+      })
+      .finally(() => this.rendering.delete(id));
+    this.rendering.set(id, made);
     return made;
   }
 
   /** What the document cache holds now: rendered documents and the bytes of their bodies. */
   documentCacheUse(): { entries: number; bytes: number } {
-    return { entries: [...this.docs.values()].filter((v) => v instanceof Representation).length, bytes: this.docBytes };
+    return { entries: this.docs.size, bytes: this.docs.bytes };
   }
 
   /** A document in one format (and, for HTML, one language). */

@@ -5,6 +5,7 @@
 // answering is a map lookup: the document routes then cost little more than the framework itself.
 import type { Context } from 'hono';
 import { securityHeaders } from '../http/app.ts';
+import { BoundedCache, header, matchesEtag } from '../http/caching.ts';
 import type { Lang } from './formats.ts';
 import type { Representation } from './publisher.ts';
 
@@ -43,15 +44,6 @@ export function acceptsGzip(header: string | undefined): boolean {
   return false;
 }
 
-/** If-None-Match matches when it lists this ETag (weakly compared) or is `*`. */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header || !etag) return false;
-  if (header.trim() === '*') return true;
-  const strip = (t: string) => t.trim().replace(/^W\//, '');
-  const want = strip(etag);
-  return header.split(',').some((t) => strip(t) === want);
-}
-
 export function prepare(rep: Representation, acceptEncoding: string | undefined, opts: RespondOptions = {}): Prepared {
   const status = opts.status ?? 200;
   const gz = rep.gzipped();
@@ -80,19 +72,6 @@ interface NodeBindings {
   incoming?: { url?: string; headers: Record<string, string | string[] | undefined> };
 }
 
-/**
- * A request header, read from Node's own header object when there is one (cheaper than building the
- * Web-standard Headers), else through Hono.
- */
-export function header(c: Context, name: string): string | undefined {
-  const incoming = (c.env as NodeBindings | undefined)?.incoming;
-  if (incoming) {
-    const v = incoming.headers[name];
-    return Array.isArray(v) ? v.join(', ') : v;
-  }
-  return c.req.header(name);
-}
-
 /** Sends a prepared response, or its 304 when If-None-Match names its ETag. */
 export function send(c: Context, p: Prepared): Response {
   if (p.etag) {
@@ -108,16 +87,13 @@ export function respond(c: Context, rep: Representation, opts: RespondOptions = 
 
 /**
  * Prepared responses by request signature (path, query and the headers that negotiate), bounded in entries and
- * in bytes of bodies: past either the oldest go first, so neither a client sending endless header variations nor
- * a crawler walking every page of a large graph can grow it.
+ * in bytes of bodies, so that neither a client sending endless header variations nor a crawler walking every
+ * page of a large graph can grow it.
  */
-export class ResponseCache {
-  private readonly map = new Map<string, Prepared>();
-  private bytes = 0;
-  constructor(
-    private readonly max = 20_000,
-    private readonly maxBytes = 256 * 1024 * 1024,
-  ) {}
+export class ResponseCache extends BoundedCache<Prepared> {
+  constructor(maxEntries = 20_000, maxBytes = 256 * 1024 * 1024) {
+    super((p) => p.body?.byteLength ?? 0, maxEntries, maxBytes);
+  }
 
   static key(c: Context): string {
     const incoming = (c.env as NodeBindings | undefined)?.incoming;
@@ -130,30 +106,5 @@ export class ResponseCache {
     return `${c.req.path}\u0000${q >= 0 ? url.slice(q) : ''}\u0000${c.req.header('accept') ?? ''}\u0000${
       c.req.header('accept-language') ?? ''
     }\u0000${c.req.header('accept-encoding') ?? ''}`;
-  }
-
-  get(key: string): Prepared | undefined {
-    return this.map.get(key);
-  }
-
-  set(key: string, p: Prepared): void {
-    const size = p.body?.byteLength ?? 0;
-    if (size > this.maxBytes / 8) return;
-    const old = this.map.get(key);
-    if (old) {
-      this.map.delete(key);
-      this.bytes -= old.body?.byteLength ?? 0;
-    }
-    this.map.set(key, p);
-    this.bytes += size;
-    for (const [k, v] of this.map) {
-      if (this.map.size <= this.max && this.bytes <= this.maxBytes) break;
-      this.map.delete(k);
-      this.bytes -= v.body?.byteLength ?? 0;
-    }
-  }
-
-  get size(): number {
-    return this.map.size;
   }
 }

@@ -1,10 +1,10 @@
 // Runs a planned query through the answer cache and the worker pool, and turns the answer into a response: ETag, 304, Cache-Control, limits.
-import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
+import { header, matchesEtag } from '../http/caching.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
 import { isAllowed } from '../outbound.ts';
-import { type Answer, AnswerCache, etagOf, matches } from './cache.ts';
+import { type Answer, AnswerCache, etagOf } from './cache.ts';
 import type { Job } from './job.ts';
 import type { Parsed } from './parse.ts';
 import { QueryError, type QueryPool } from './pool.ts';
@@ -141,17 +141,6 @@ export class Executor {
   }
 }
 
-/**
- * A request header, read from Node's own request when the app runs on @hono/node-server (parsed already, where
- * the Request's Headers would be built on first use), else from the Request: the cache-hit path reads only these.
- */
-export function header(c: Context, name: string): string | undefined {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 /** Whether the client asks for an answer computed now (Cache-Control: no-cache, or the older Pragma). */
 export const wantsFresh = (c: Context): boolean =>
   /\bno-cache\b/i.test(header(c, 'cache-control') ?? '') || /\bno-cache\b/i.test(header(c, 'pragma') ?? '');
@@ -159,7 +148,7 @@ export const wantsFresh = (c: Context): boolean =>
 /** Makes the response for `answer`, or a 304 when the client's If-None-Match already names it. */
 export function respond(answer: Answer, c: Context): Response {
   const conditional = c.req.method === 'GET' || c.req.method === 'HEAD';
-  if (conditional && matches(header(c, 'if-none-match'), answer.etag)) {
+  if (conditional && matchesEtag(header(c, 'if-none-match'), answer.etag)) {
     const { 'content-type': _type, ...rest } = answer.headers;
     return new Response(null, { status: 304, headers: rest });
   }

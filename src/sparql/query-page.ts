@@ -7,9 +7,10 @@ import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { type AppContext, QUERY_PAGE_CSP, SECURITY_HEADERS, securityHeaders } from '../http/app.ts';
+import { matchesEtag } from '../http/caching.ts';
 import { notFound } from '../http/errors.ts';
 import type { QueryFile } from '../rdf/queries.ts';
-import { etagOf, matches } from './cache.ts';
+import { etagOf } from './cache.ts';
 import { bindParams } from './params.ts';
 import { termToNt } from './results.ts';
 
@@ -121,7 +122,7 @@ its service description in Turtle, N-Triples, JSON-LD or RDF/XML. The example qu
       vary: 'Accept',
       etag,
     };
-    if (matches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
     return new Response(body, { headers });
   };
 }
@@ -172,7 +173,7 @@ export function queryPageAssets(): (c: Context) => Response {
       vary: 'Accept-Encoding',
       ...SECURITY_HEADERS,
     };
-    if (matches(c.req.header('if-none-match'), asset.etag)) return new Response(null, { status: 304, headers });
+    if (matchesEtag(c.req.header('if-none-match'), asset.etag)) return new Response(null, { status: 304, headers });
     if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
       headers['content-encoding'] = 'gzip';
       return new Response(asset.gzip, { headers });

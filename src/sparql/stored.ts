@@ -2,11 +2,12 @@
 import path from 'node:path';
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
+import { matchesEtag } from '../http/caching.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { FN } from '../rdf/ns.ts';
 import { loadQueryDir, type ParamType, type QueryFile } from '../rdf/queries.ts';
 import { RDF_EXTENSIONS, RDF_MEDIA_TYPES } from '../rdf/serialize.ts';
-import { etagOf, matches } from './cache.ts';
+import { etagOf } from './cache.ts';
 import { CACHE_CONTROL, CORS_HEADERS, type Executor, respond, wantsFresh } from './execute.ts';
 import { chooseFormat, type Format, isGraphForm, offersFor } from './formats.ts';
 import { toWire } from './job.ts';
@@ -201,7 +202,7 @@ export function openApiHandler(ctx: AppContext, stored: readonly StoredQuery[]) 
     ...SECURITY_HEADERS,
   };
   return (c: Context): Response => {
-    if (matches(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
     return new Response(body, { headers });
   };
 }

@@ -1,6 +1,7 @@
 // Reading a SPARQL text before it runs: form, syntax errors with line and column, dataset clauses, SERVICE, normal form.
 import { describe, expect, it } from 'vitest';
-import { AnswerCache, etagOf, matches } from '../../src/sparql/cache.ts';
+import { matchesEtag as matches } from '../../src/http/caching.ts';
+import { AnswerCache, etagOf } from '../../src/sparql/cache.ts';
 import { type Parsed, parseSparql, SparqlSyntaxError } from '../../src/sparql/parse.ts';
 
 const BASE = 'https://w3id.org/npcsc/';
