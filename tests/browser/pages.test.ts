@@ -5,17 +5,17 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RouteModule } from '../../src/http/app.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
+import { browserTestsRun, CHROMIUM, launchChromium } from '../support/browser.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-results/browser');
 const hasChromium = existsSync(CHROMIUM);
 // Without chromium the test is skipped on a workstation but fails in CI, where it must run.
-const runs = hasChromium || !!process.env.CI;
+const runs = browserTestsRun;
 
 let server: Server;
 let base: string;
@@ -40,18 +40,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   server.on('request', getRequestListener(createApp(graph, testConfig({ publicBase: base }), routes).fetch));
   mkdirSync(ARTEFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()} (${page.url()})`);

@@ -1,23 +1,14 @@
 // The query page in a real browser (Debian chromium driven by playwright-core): pick an example, run it, see the rows.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { listen, sparqlApp } from '../sparql/helpers.ts';
+import { browserTestsRun, CHROMIUM, launchChromium } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 // In CI a missing browser fails the test (the launch throws); only a developer's machine may skip it.
-const run = existsSync(CHROMIUM) || process.env.CI === 'true';
+const run = browserTestsRun;
 const suite = run ? describe : describe.skip;
 const title = run ? 'The query page in chromium' : `The query page in chromium (skipped: ${CHROMIUM} is not installed)`;
 
@@ -27,7 +18,7 @@ suite(title, () => {
   beforeAll(async () => {
     const { app } = await sparqlApp();
     server = await listen(app);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,5 @@
 // Server-side request forgery: FROM, FROM NAMED, SERVICE, dataset parameters and API parameters naming loopback, private, cloud-metadata and file: addresses make no request. Non-loopback addresses are only ever written into queries; a tripwire on the socket layer stops any connection to them before it leaves.
 import { readdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import path from 'node:path';
 import type { Hono } from 'hono';
@@ -10,43 +8,9 @@ import { PROJECT_ROOT } from '../../src/config.ts';
 import { guardedFetch, isAllowed, OutboundRefused } from '../../src/outbound.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { runQuery } from '../../src/sparql/engine.ts';
+import { type RecordingListener as Listener, recordingListener as listener } from '../sparql/helpers.ts';
 import { realGraph } from '../support/graph.ts';
 import { fullApp } from './support.ts';
-
-interface Listener {
-  url: string;
-  port: number;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/** A listener on 127.0.0.1 that records every request; `answer` decides the reply (default: one SPARQL row). */
-async function listener(
-  answer?: (req: IncomingMessage, res: import('node:http').ServerResponse) => void,
-): Promise<Listener> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    req.resume();
-    if (answer) return answer(req, res);
-    res.setHeader('content-type', 'application/sparql-results+json');
-    res.end(
-      JSON.stringify({ head: { vars: ['x'] }, results: { bindings: [{ x: { type: 'literal', value: 'remote' } }] } }),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 /** Addresses no request may go to; only loopback ones may ever be tried (they reach the recording listener). */
 const remote = (port: number) => [

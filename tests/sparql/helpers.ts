@@ -1,5 +1,5 @@
 // Test helpers for the SPARQL interface: an app over the real graph, a real socket when a test is about sockets, and a recording listener.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -64,15 +64,22 @@ export async function listen(app: Hono): Promise<{ url: string; close: () => Pro
  * A listener at 127.0.0.1 that records every request it gets and answers like a SPARQL endpoint with one row,
  * standing in for any server a query could make the endpoint call.
  */
-export async function recordingListener(): Promise<{
+export interface RecordingListener {
   url: string;
+  port: number;
   requests: string[];
-  close: () => Promise<void>;
-}> {
+  close(): Promise<void>;
+}
+
+/** `answer` decides the reply; by default one SPARQL row. */
+export async function recordingListener(
+  answer?: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<RecordingListener> {
   const requests: string[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     requests.push(`${req.method} ${req.url}`);
     req.resume();
+    if (answer) return answer(req, res);
     res.setHeader('content-type', 'application/sparql-results+json');
     res.end(
       JSON.stringify({ head: { vars: ['x'] }, results: { bindings: [{ x: { type: 'literal', value: 'remote' } }] } }),
@@ -82,7 +89,12 @@ export async function recordingListener(): Promise<{
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    port,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
