@@ -12,27 +12,13 @@
 // answering the same fixed response), for reading how much of the gap is the framework's.
 // The export (<= 5 s) is timed as a user runs it: `npcsc-kg export` in a process of its own.
 // BENCH_SECONDS and BENCH_ROUNDS tune the runs.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, bench, describe } from 'vitest';
-import type { FixedResponse } from './serve.ts';
-
-interface CannonResult {
-  requests: { average: number; total: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { autocannon, fixedResponseOf, startNode, stopAll, stopNode } from './support.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVE = path.join(ROOT, 'tests/bench/serve.ts');
@@ -42,7 +28,6 @@ const CONNECTIONS = 10;
 /** Clock ticks per second of /proc/PID/stat (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100;
 const work = mkdtempSync(path.join(tmpdir(), 'npcsc-bench-'));
-const children: ChildProcess[] = [];
 const report: string[] = [];
 /** Printed as it comes (a long run shows progress) and again at the end. */
 const say = (line: string) => {
@@ -53,22 +38,11 @@ let failures: string[] = [];
 /** Wall times of the export runs (the runner may repeat it); the best one is held to the limit. */
 const exportSeconds: number[] = [];
 
-function start(args: string[]): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    child.stdout?.once('data', (d: Buffer) => resolve({ port: Number(String(d).trim()), child }));
-  });
+/** Starts a bench server (tests/bench/serve.ts) in a process of its own; resolves with the port it prints. */
+async function start(args: string[]): Promise<{ port: number; child: ChildProcess }> {
+  const { child, match } = await startNode(['--import', 'tsx', SERVE, ...args], /^(\d+)$/m);
+  return { port: Number(match[1]), child };
 }
-
-const stop = (child: ChildProcess) => {
-  child.removeAllListeners('exit');
-  child.kill('SIGTERM');
-};
 
 /** CPU seconds (user + system) a process has used, or NaN where /proc is not there. */
 function cpuSeconds(pid: number | undefined): number {
@@ -127,7 +101,7 @@ const TARGETS: Target[] = [
 ];
 
 afterAll(() => {
-  for (const c of children) c.kill('SIGTERM');
+  void stopAll();
   rmSync(work, { recursive: true, force: true });
   const best = Math.min(...exportSeconds);
   if (exportSeconds.length && best > 5) failures.push(`full static export: ${best.toFixed(2)} s > 5 s`);
@@ -155,15 +129,7 @@ describe('linked-data documents', () => {
       const appBase = `http://127.0.0.1:${app.port}`;
       for (const t of TARGETS) {
         const res = await fetch(`${appBase}${t.path}`, { headers: t.headers, redirect: 'manual' });
-        const headers: Record<string, string> = {};
-        res.headers.forEach((v, k) => {
-          if (!['date', 'connection', 'keep-alive'].includes(k)) headers[k] = v;
-        });
-        const fixed: FixedResponse = {
-          status: res.status,
-          headers,
-          body: Buffer.from(await res.arrayBuffer()).toString('base64'),
-        };
+        const { fixed, bytes } = await fixedResponseOf(res);
         const file = path.join(work, `${t.path.replace(/\W+/g, '_')}.json`);
         writeFileSync(file, JSON.stringify(fixed));
         const bare = await start(['bare', file]);
@@ -183,15 +149,14 @@ describe('linked-data documents', () => {
           ours.push(await run(appUrl, t.headers, fixed.status, app.child.pid));
           floor.push(await run(honoUrl, t.headers, fixed.status, hono.child.pid));
         }
-        stop(bare.child);
-        stop(hono.child);
+        await stopNode(bare.child);
+        await stopNode(hono.child);
         const best = (runs: Run[], k: keyof Run) => Math.max(...runs.map((r) => r[k]));
         // Each app run is paired with the bare run just before it (same background load); the median pair counts.
         const paired = (k: keyof Run) => median(ours.map((r, i) => r[k] / (ceiling[i]?.[k] ?? Number.NaN)));
         const cpu = paired('perCpuSecond');
         const wall = paired('perSecond');
         const framework = median(floor.map((r, i) => r.perCpuSecond / (ceiling[i]?.perCpuSecond ?? Number.NaN)));
-        const bytes = Buffer.from(fixed.body, 'base64').byteLength;
         say(
           `${t.name.padEnd(47)} ${pct(cpu).padStart(6)} of the ceiling per CPU-second ` +
             `(best app ${best(ours, 'perCpuSecond').toFixed(0)}, bare ${best(ceiling, 'perCpuSecond').toFixed(0)} req/CPU-s); ` +
@@ -201,7 +166,7 @@ describe('linked-data documents', () => {
         const gateRatio = Number.isNaN(cpu) ? wall : cpu;
         if (t.gate && gateRatio < 0.85) failures.push(`${t.name}: ${pct(gateRatio)} < 85%`);
       }
-      stop(app.child);
+      await stopNode(app.child);
     },
     once,
   );

@@ -7,9 +7,8 @@
 // Comunica (the dataset only: minutes per query at 1M), and on Virtuoso over HTTP where virtuoso-t is installed.
 // The figures go to test-results/bench.json. The workload's first build takes about two minutes and is cached;
 // BENCH_SCALE_OFFICES (default 950, about 1M triples), BENCH_SECONDS, BENCH_ROUNDS and BENCH_RUNS tune the run.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
@@ -22,15 +21,7 @@ import { bindParams } from '../../src/sparql/params.ts';
 import { OxigraphBackend } from '../../src/store/oxigraph.ts';
 import { loadRemote, RemoteBackend } from '../../src/store/remote.ts';
 import { startVirtuoso, virtuosoBinary } from '../scale/virtuoso-server.ts';
-import type { FixedResponse } from './serve.ts';
-
-interface Cannon {
-  requests: { average: number };
-  latency: { p50: number };
-  non2xx: number;
-  errors: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<Cannon>;
+import { autocannon, fixedResponseOf, startNode, stopAll, stopNode } from './support.ts';
 
 const OFFICES = Number(process.env.BENCH_SCALE_OFFICES ?? 950);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -40,9 +31,9 @@ const CONNECTIONS = 10;
 const BIN = path.join(PROJECT_ROOT, 'src', 'bin', 'npcsc-kg.js');
 const SERVE = path.join(PROJECT_ROOT, 'tests', 'bench', 'serve.ts');
 const TARGETS = { loadS: 15, rssMB: 1536, documentP50Ms: 5, queryMs: 1000, documentsOfCeiling: 0.5 };
-const children: ChildProcess[] = [];
 const work = path.join(tmpdir(), `npcsc-scale-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
+let fixedFiles = 0;
 
 const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 async function timed(n: number, f: () => unknown): Promise<number> {
@@ -55,36 +46,6 @@ async function timed(n: number, f: () => unknown): Promise<number> {
   }
   return p50(times);
 }
-
-/** Starts `node args…`; resolves when a line of its output matches `ready`, with the time that took. */
-function start(
-  args: string[],
-  ready: RegExp,
-): Promise<{ child: ChildProcess; match: RegExpExecArray; ms: number; startedAt: number }> {
-  const t = performance.now();
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const look = (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) resolve({ child, match: m, ms: performance.now() - t, startedAt: t });
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out.slice(-2000)}`)));
-  });
-}
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 /** Peak and current resident memory of a process (threads included), in MB. */
 function memory(pid: number | undefined): { peakMB: number; rssMB: number } {
@@ -106,16 +67,11 @@ async function ceilingFor(
 ): Promise<{ url: string; child: ChildProcess; bytes: number }> {
   // As autocannon asks: no Accept-Encoding (fetch would ask for gzip, then hand back the body decoded).
   const res = await fetch(url, { headers: { ...headers, 'accept-encoding': 'identity' } });
-  const fixed: FixedResponse = { status: res.status, headers: {}, body: '' };
-  res.headers.forEach((v, k) => {
-    if (!['date', 'connection', 'keep-alive'].includes(k)) fixed.headers[k] = v;
-  });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  fixed.body = bytes.toString('base64');
-  const file = path.join(work, `fixed-${children.length}.json`);
+  const { fixed, bytes } = await fixedResponseOf(res);
+  const file = path.join(work, `fixed-${++fixedFiles}.json`);
   writeFileSync(file, JSON.stringify(fixed));
-  const { child, match } = await start(['--import', 'tsx', SERVE, 'bare', file], /^(\d+)$/m);
-  return { url: `http://127.0.0.1:${match[1]}${new URL(url).pathname}`, child, bytes: bytes.byteLength };
+  const { child, match } = await startNode(['--import', 'tsx', SERVE, 'bare', file], /^(\d+)$/m);
+  return { url: `http://127.0.0.1:${match[1]}${new URL(url).pathname}`, child, bytes };
 }
 
 interface QueryFigures {
@@ -152,7 +108,7 @@ async function measure(label: string, root: string, comunica: boolean): Promise<
   const buildS = (performance.now() - t0) / 1000;
   const { ntFile } = cacheFiles(config);
 
-  const server = await start(
+  const server = await startNode(
     [BIN, 'serve', '--port', '0', '--root', root, '--store', 'oxigraph'],
     /serving \d+ triples at (http:\/\/127\.0\.0\.1:\d+)\//,
   );
@@ -188,8 +144,8 @@ async function measure(label: string, root: string, comunica: boolean): Promise<
   };
   const ttl = await alternate(bareTtl.url, docTtl);
   const html = await alternate(bareHtml.url, docHtml, htmlHeaders);
-  await stop(bareTtl.child);
-  await stop(bareHtml.child);
+  await stopNode(bareTtl.child);
+  await stopNode(bareHtml.child);
   const ceiling = ttl.bare;
   const ttlRps = ttl.app;
   const htmlRps = html.app;
@@ -223,7 +179,7 @@ async function measure(label: string, root: string, comunica: boolean): Promise<
   }
   ox.close();
   const serverMemory = memory(server.child.pid);
-  await stop(server.child);
+  await stopNode(server.child);
 
   if (comunica) {
     const { loadGraph } = await import('../../src/rdf/graph.ts');
@@ -283,7 +239,7 @@ try {
   runs.push(await measure('dataset', PROJECT_ROOT, true));
   runs.push(await measure(`${OFFICES} offices`, workload(), false));
 } finally {
-  await Promise.all(children.map(stop));
+  await stopAll();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -1,7 +1,6 @@
 // Benchmark of the SPARQL interface (npm run bench): the machine's ceiling, a /sparql cache hit, each example query uncached over HTTP and in process, and cold start, as ratios measured in one run.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
 import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
@@ -11,47 +10,17 @@ import { toWire } from '../../src/sparql/job.ts';
 import { bindParams } from '../../src/sparql/params.ts';
 import { poolFor } from '../../src/sparql/pool.ts';
 import { loadStoredQueries } from '../../src/sparql/stored.ts';
-
-interface Cannon {
-  requests: { average: number };
-  latency: { p50: number };
-  non2xx: number;
-  errors: number;
-}
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Promise<Cannon>;
+import { autocannon, type Cannon, startNode, stopAll, stopNode } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 10;
 const RUNS = 40;
 const BIN = path.join(PROJECT_ROOT, 'src', 'bin', 'npcsc-kg.js');
-const children: ChildProcess[] = [];
-// Whatever ends this process (a failed measurement, a killed run), the servers it started end with it.
-process.once('exit', () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
 /** Starts `node args…` and resolves with the first http://… its output names, and when it did. */
-function start(args: string[]): Promise<{ url: string; child: ChildProcess; startedAt: number }> {
-  const startedAt = performance.now();
-  const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
-      if (m) resolve({ url: m[0], child, startedAt });
-    });
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${out}`)));
-  });
+async function start(args: string[]): Promise<{ url: string; child: ChildProcess; startedAt: number }> {
+  const { child, match, startedAt } = await startNode(args, /http:\/\/127\.0\.0\.1:\d+/);
+  return { url: match[0], child, startedAt };
 }
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 /** Process start to the first answered query, of the real `npcsc-kg serve`. */
 async function coldStart(): Promise<{ ms: number; url: string; child: ChildProcess }> {
@@ -77,7 +46,7 @@ async function timed(n: number, f: () => Promise<unknown>): Promise<number> {
 
 // ---- one run: everything below is measured against the ceiling measured here ----
 const firstStart = await coldStart();
-await stop(firstStart.child);
+await stopNode(firstStart.child);
 const server = await coldStart();
 
 const body = await (
@@ -171,7 +140,7 @@ mkdirSync(path.join(PROJECT_ROOT, '.bench'), { recursive: true });
 writeFileSync(path.join(PROJECT_ROOT, '.bench', 'sparql.txt'), `${new Date().toISOString()}\n${report}\n`);
 // Vitest runs no afterAll in a benchmark file: the servers and threads end here, before the benches below.
 await pool.close();
-await Promise.all(children.map(stop));
+await stopAll();
 
 describe('SPARQL interface, in process', () => {
   for (const q of examples.slice(0, 3)) {
