@@ -105,8 +105,8 @@ export class Publisher {
   private readonly docs: BoundedCache<Representation>;
   /** Documents being rendered: a second request meanwhile waits for the same render. */
   private readonly rendering = new Map<string, Promise<Representation>>();
-  private readonly quadCache = new Map<string, Quad[]>();
-  private readonly quadCacheEntries: number;
+  /** Documents' quads (the formats of one document share them), bounded in entries. */
+  private readonly quadCache: BoundedCache<Quad[]>;
   private sitemapPlan: Sitemap | undefined;
 
   constructor(
@@ -117,7 +117,11 @@ export class Publisher {
     const documentCacheBytes = options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES;
     this.docs = new BoundedCache((rep) => rep.body.byteLength, Number.POSITIVE_INFINITY, documentCacheBytes);
     // With no documents kept, the formats of the document at hand still share its quads.
-    this.quadCacheEntries = documentCacheBytes > 0 ? QUAD_CACHE_ENTRIES : 1;
+    this.quadCache = new BoundedCache(
+      () => 0,
+      documentCacheBytes > 0 ? QUAD_CACHE_ENTRIES : 1,
+      Number.POSITIVE_INFINITY,
+    );
     this.iris = new Iris(graph.base, config.publicBase);
     this.vocab = new Vocabulary(graph);
     const keys = documentKeys(graph.store, this.iris);
@@ -161,10 +165,6 @@ export class Publisher {
         ]);
       }
       quads = [...quads, ...documentMetadata(this.iris, key, topic)];
-    }
-    if (this.quadCache.size >= this.quadCacheEntries) {
-      const oldest = this.quadCache.keys().next();
-      if (!oldest.done) this.quadCache.delete(oldest.value);
     }
     this.quadCache.set(key, quads);
     return quads;

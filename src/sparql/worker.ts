@@ -113,7 +113,6 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
     // error answers and its silence are a bad gateway; its slowness a late one.
     if (e instanceof RemoteError) return { kind: 'upstream', message: e.reason, detail: e.operatorMessage };
     if (e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason, detail: message };
-    if (unreachable) return { kind: 'upstream', message: 'the SPARQL store cannot be reached', detail: message };
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
       const late = `the SPARQL store did not answer within ${job.timeoutMs} ms`;
       return { kind: 'upstream-timeout', message: late, detail: late };
