@@ -21,7 +21,7 @@ import { bindParams } from '../../src/sparql/params.ts';
 import { OxigraphBackend } from '../../src/store/oxigraph.ts';
 import { loadRemote, RemoteBackend } from '../../src/store/remote.ts';
 import { startVirtuoso, virtuosoBinary } from '../scale/virtuoso-server.ts';
-import { autocannon, fixedResponseOf, startNode, stopAll, stopNode } from './support.ts';
+import { autocannon, fixedResponseOf, medianTime, startNode, stopAll, stopNode } from './support.ts';
 
 const OFFICES = Number(process.env.BENCH_SCALE_OFFICES ?? 950);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -35,17 +35,7 @@ const work = path.join(tmpdir(), `npcsc-scale-bench-${process.pid}`);
 mkdirSync(work, { recursive: true });
 let fixedFiles = 0;
 
-const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-async function timed(n: number, f: () => unknown): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  return p50(times);
-}
+const timed = (n: number, f: () => unknown) => medianTime(n, f, 1);
 
 /** Peak and current resident memory of a process (threads included), in MB. */
 function memory(pid: number | undefined): { peakMB: number; rssMB: number } {

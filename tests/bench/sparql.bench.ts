@@ -10,7 +10,7 @@ import { toWire } from '../../src/sparql/job.ts';
 import { bindParams } from '../../src/sparql/params.ts';
 import { poolFor } from '../../src/sparql/pool.ts';
 import { loadStoredQueries } from '../../src/sparql/stored.ts';
-import { autocannon, type Cannon, startNode, stopAll, stopNode } from './support.ts';
+import { autocannon, type Cannon, medianTime, startNode, stopAll, stopNode } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 10;
@@ -32,17 +32,7 @@ async function coldStart(): Promise<{ ms: number; url: string; child: ChildProce
   }
 }
 
-const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-async function timed(n: number, f: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 3; i++) await f();
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    times.push(performance.now() - t);
-  }
-  return p50(times);
-}
+const timed = (n: number, f: () => Promise<unknown>) => medianTime(n, f, 3);
 
 // ---- one run: everything below is measured against the ceiling measured here ----
 const firstStart = await coldStart();

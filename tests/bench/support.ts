@@ -72,3 +72,15 @@ export async function fixedResponseOf(res: Response): Promise<{ fixed: FixedResp
   const body = Buffer.from(await res.arrayBuffer());
   return { fixed: { status: res.status, headers, body: body.toString('base64') }, bytes: body.byteLength };
 }
+
+/** The median time of `n` runs of `f`, in ms, after `warmups` runs that are not counted. */
+export async function medianTime(n: number, f: () => unknown, warmups: number): Promise<number> {
+  for (let i = 0; i < warmups; i++) await f();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    times.push(performance.now() - t);
+  }
+  return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] ?? Number.NaN;
+}
