@@ -1,5 +1,5 @@
 // Reads the W3C SPARQL 1.1 Protocol and Service Description manifests and builds the harness's own app over their data.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as RDF from '@rdfjs/types';
@@ -12,9 +12,41 @@ import { poolFor } from '../../src/sparql/pool.ts';
 
 const { namedNode } = DataFactory;
 
-/** The repository's root, and beside it the shared/ folder that CI lays next to the clone. */
+/** The repository's root. */
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const CONFORMANCE = path.resolve(REPO, '..', 'shared', 'conformance');
+
+/**
+ * Where the W3C test suite is: the folder NPCSC_CONFORMANCE_DIR names (relative to the repository's root), by default
+ * `../shared/conformance`, which CI lays beside the clone. The suite is W3C's, not ours, so it is not in the
+ * repository; the folder holds either `sparql11-protocol/` and `sparql11-service-description/` (CI's copy) or
+ * `protocol/` and `service-description/` (the `sparql/sparql11/` folder of a w3c/rdf-tests checkout).
+ */
+export const CONFORMANCE_DIR = path.resolve(
+  REPO,
+  process.env.NPCSC_CONFORMANCE_DIR || path.join('..', 'shared', 'conformance'),
+);
+
+/** The folder of one suite ('protocol' or 'service-description'), or undefined when the suite is not there. */
+function suiteDir(name: 'protocol' | 'service-description'): string | undefined {
+  return [`sparql11-${name}`, name]
+    .map((d) => path.join(CONFORMANCE_DIR, d))
+    .find((d) => existsSync(path.join(d, 'manifest.ttl')));
+}
+
+/** The folders of the two suites, or why the conformance tests are skipped. */
+export const SUITES = (() => {
+  const protocol = suiteDir('protocol');
+  const serviceDescription = suiteDir('service-description');
+  if (protocol && serviceDescription) return { protocol, serviceDescription, missing: undefined };
+  return {
+    protocol: '',
+    serviceDescription: '',
+    missing:
+      `skipped: the W3C SPARQL 1.1 Protocol and Service Description manifests are not in ${CONFORMANCE_DIR}; ` +
+      'set NPCSC_CONFORMANCE_DIR to the sparql/sparql11 folder of a checkout of https://github.com/w3c/rdf-tests',
+  };
+})();
+if (SUITES.missing) console.warn(`W3C conformance tests ${SUITES.missing}`);
 
 export const NS = {
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
