@@ -3,15 +3,7 @@ import path from 'node:path';
 import jsonld from 'jsonld';
 import { Parser } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  harnessApp,
-  Manifest,
-  namedGraphs,
-  type ProtocolTest,
-  protocolTests,
-  SUITES,
-  toRequest,
-} from './harness.ts';
+import { harnessApp, Manifest, namedGraphs, type ProtocolTest, protocolTests, SUITES, toRequest } from './harness.ts';
 
 // Without the suite there is nothing to walk: the tests below are listed as skipped, with the reason in their name.
 const manifest = SUITES.missing ? undefined : new Manifest(path.join(SUITES.protocol, 'manifest.ttl'));
