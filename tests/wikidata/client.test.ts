@@ -75,15 +75,14 @@ describe('The Wikidata client', () => {
   });
 
   it('turns a slow answer into a NetworkError after its timeout', async () => {
-    const slow = await startStandIn({ delayMs: 1500 });
+    // The stand-in would answer only after the test's own time limit: an answer at all means the timeout failed.
+    const slow = await startStandIn({ delayMs: 120_000 });
     try {
-      const started = Date.now();
       const err = await client(slow, { timeoutMs: 150 })
         .sparql('SELECT * WHERE { ?s ?p ?o } LIMIT 1')
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NetworkError);
       expect((err as Error).message).toMatch(/within 150 ms/);
-      expect(Date.now() - started).toBeLessThan(1400);
     } finally {
       await slow.close();
     }

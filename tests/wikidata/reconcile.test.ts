@@ -168,11 +168,10 @@ describe('Reconciling when the network fails', () => {
   });
 
   it('gives up on a slow endpoint after the timeout, and writes nothing', async () => {
-    const slow = await startStandIn({ delayMs: 2000 });
+    // The stand-in would answer only after the test's own time limit: an answer at all means the timeout failed.
+    const slow = await startStandIn({ delayMs: 120_000 });
     try {
-      const started = Date.now();
       const { code, err, w } = await reconcileInto(['--accept', '--timeout', '200'], slow);
-      expect(Date.now() - started).toBeLessThan(1900);
       expect(code).toBe(4);
       expect(err).toMatch(/no answer from .* within 200 ms/);
       expect(w.files()).toEqual(['wikidata.ttl']);

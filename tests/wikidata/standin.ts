@@ -157,7 +157,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
       req.socket.destroy();
       return;
     }
-    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    // Unreferenced: a delay longer than a test must not keep the test process alive after the stand-in is closed.
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs).unref());
     if (res.destroyed) return;
     const json = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
