@@ -24,7 +24,15 @@ export interface Limits {
 export type StoreConfig =
   | { kind: 'memory' }
   | { kind: 'oxigraph' }
-  | { kind: 'sparql'; endpoint: string; update?: string; graphStore?: string; graph: string };
+  | {
+      kind: 'sparql';
+      endpoint: string;
+      update?: string;
+      graphStore?: string;
+      graph: string;
+      /** The loader's account for `update` and `graphStore` (NPCSC_STORE_USER, NPCSC_STORE_PASSWORD). */
+      credentials?: { user: string; password: string };
+    };
 
 export interface Config {
   /** Canonical base of every IRI in the dataset (identifiers never change with where it is served). */
@@ -82,6 +90,8 @@ export function storeConfig(
     graph?: string | undefined;
   },
   base: string,
+  /** Where the loader's account comes from: NPCSC_STORE_USER and NPCSC_STORE_PASSWORD (never the command line). */
+  env: Readonly<Record<string, string | undefined>> = {},
 ): StoreConfig {
   const kind = values.store ?? (values.endpoint ? 'sparql' : 'memory');
   if (kind === 'memory' || kind === 'oxigraph') {
@@ -101,6 +111,9 @@ export function storeConfig(
     ...(values.update ? { update: values.update } : {}),
     ...(values['graph-store'] ? { graphStore: values['graph-store'] } : {}),
     graph: values.graph ?? defaultGraphName(base),
+    ...(env.NPCSC_STORE_USER
+      ? { credentials: { user: env.NPCSC_STORE_USER, password: env.NPCSC_STORE_PASSWORD ?? '' } }
+      : {}),
   };
 }
 

@@ -146,7 +146,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE));
+  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE), process.env);
   // A query thread boots (and, over the memory store, loads and warms Comunica) while the graph loads.
   prestartQueryThread(store.kind);
   // Listen first: with --port 0 the public base must name the port the system chose.

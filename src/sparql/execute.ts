@@ -4,6 +4,7 @@ import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { header, matchesEtag } from '../http/caching.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
 import { isAllowed } from '../outbound.ts';
+import { prepareStore } from '../store/open.ts';
 import { type Answer, AnswerCache, etagOf } from './cache.ts';
 import type { Job } from './job.ts';
 import type { Parsed } from './parse.ts';
@@ -78,6 +79,35 @@ export class Executor {
     }
   }
 
+  /** The reload under way after the store lost the graph: one at a time, whatever the number of queries noticing. */
+  private reloading: Promise<void> | undefined;
+
+  /**
+   * The remote store's graph is not the build's (restarted empty, cleared, loaded with other data): the operator
+   * is told why, and the graph is loaded again (when an update or Graph Store endpoint is configured); meanwhile
+   * queries are answered 503, never from what the store holds.
+   */
+  private storeLost(failure: QueryError): void {
+    if (this.reloading) return;
+    const { graph, config } = this.ctx;
+    const store = config.store;
+    console.warn(`npcsc-kg: ${failure.detail ?? failure.message}; queries are refused (503) until it holds it again`);
+    if (store.kind !== 'sparql') return;
+    this.reloading = prepareStore(graph, store)
+      .then((report) =>
+        console.warn(`npcsc-kg: the SPARQL store holds the graph again (${report?.triples ?? 0} triples loaded)`),
+      )
+      .catch((e: unknown) => console.warn(`npcsc-kg: reloading the SPARQL store failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.reloading = undefined;
+      });
+  }
+
+  /** Resolves when no reload of the remote store is under way (for tests and operators). */
+  async settled(): Promise<void> {
+    await this.reloading;
+  }
+
   /** The job fields every query shares: the graph's base for relative IRIs, the limits and the allowlist. */
   jobDefaults(): Omit<Job, 'query' | 'format' | 'extensions'> {
     const { config, graph } = this.ctx;
@@ -119,6 +149,7 @@ export class Executor {
       done = await this.pool.run(plan.job);
     } catch (e) {
       if (e instanceof QueryError && (e.kind === 'upstream' || e.kind === 'upstream-timeout')) this.storeHealth(e);
+      if (e instanceof QueryError && e.kind === 'store-lost') this.storeLost(e);
       throw asHttpError(e);
     }
     this.storeHealth(undefined);
@@ -168,6 +199,8 @@ function asHttpError(e: unknown): Error {
       return new HttpError(502, e.message);
     case 'upstream-timeout':
       return new HttpError(504, e.message);
+    case 'store-lost':
+      return serviceUnavailable(e.message, 5);
     case 'internal':
       return new Error(`query failed: ${e.message}`);
   }

@@ -350,8 +350,20 @@ export function poolFor(graph: Graph, concurrency: number, store: StoreConfig = 
     const nquads = fromFile
       ? ''
       : new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
+    // A query thread never loads: the loader's account stays in this thread. Over a remote store, each query
+    // is answered only while the store's graph is this build's.
+    const threadStore = store.kind === 'sparql' ? { ...store, credentials: undefined } : store;
+    const expected = store.kind === 'sparql' ? { hash: graph.hash, triples: graph.counts.total } : undefined;
     pool = new QueryPool(
-      { nquads, ntFile: graph.ntFile, store, prefixes: graph.prefixes, context: graph.context, base: graph.base },
+      {
+        nquads,
+        ntFile: graph.ntFile,
+        store: threadStore,
+        expected,
+        prefixes: graph.prefixes,
+        context: graph.context,
+        base: graph.base,
+      },
       slots,
     );
     byConcurrency.set(key, pool);
