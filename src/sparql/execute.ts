@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { header, matchesEtag } from '../http/caching.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
-import { isAllowed } from '../outbound.ts';
+import { serviceRefusal } from '../outbound.ts';
 import { prepareStore } from '../store/open.ts';
 import { type Answer, AnswerCache, etagOf } from './cache.ts';
 import type { Job } from './job.ts';
@@ -39,13 +39,17 @@ export interface Plan {
   contentType: string;
 }
 
-/** Refuses a SERVICE the allowlist does not name (SILENT ones fail quietly inside the engine instead). */
+/**
+ * Refuses a SERVICE the allowlist does not name, and any endpoint IRI with userinfo, a query string or a fragment
+ * (SILENT ones off the allowlist fail quietly inside the engine instead, still without a request).
+ */
 export function checkServices(parsed: Extract<Parsed, { kind: 'query' }>, allowlist: readonly string[]): void {
   for (const s of parsed.services) {
     if (s.iri === undefined) throw badRequest('SERVICE needs an endpoint IRI here, not a variable');
-    if (!s.silent && !isAllowed(s.iri, allowlist)) {
+    const why = serviceRefusal(s.iri, allowlist);
+    if (why && (!s.silent || why !== 'it is not on the allowlist')) {
       throw badRequest(
-        `SERVICE <${s.iri}> is not allowed; this endpoint reaches only: ${allowlist.join(', ') || 'no endpoint'}`,
+        `SERVICE <${s.iri}> is not allowed; this endpoint reaches only: ${allowlist.join(', ') || 'no endpoint'} (${why})`,
       );
     }
   }
