@@ -43,6 +43,11 @@ export interface Config {
   root: string;
   /** SPARQL SERVICE endpoints the engine may call; everything else is refused. */
   serviceAllowlist: string[];
+  /**
+   * Addresses of the reverse proxies in front of the server (--trusted-proxy): only from them is X-Forwarded-For
+   * believed, to tell clients apart for their share of the query slots.
+   */
+  trustedProxies: string[];
   limits: Limits;
   store: StoreConfig;
 }
@@ -124,6 +129,7 @@ export function makeConfig(overrides: Partial<Omit<Config, 'limits'>> & { limits
     publicBase: normaliseBase(overrides.publicBase ?? base),
     root: overrides.root ?? PROJECT_ROOT,
     serviceAllowlist: overrides.serviceAllowlist ?? [WIKIDATA_QUERY_SERVICE],
+    trustedProxies: overrides.trustedProxies ?? [],
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     store: overrides.store ?? { kind: 'memory' },
   };

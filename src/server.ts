@@ -133,6 +133,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       root: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'service-allow': { type: 'string', multiple: true },
+      'trusted-proxy': { type: 'string', multiple: true },
       store: { type: 'string' },
       endpoint: { type: 'string' },
       update: { type: 'string' },
@@ -167,6 +168,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${listener.port}/`,
       ...(values.root ? { root: values.root } : {}),
       ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
+      ...(values['trusted-proxy'] ? { trustedProxies: values['trusted-proxy'] } : {}),
       ...(timeoutMs ? { limits: { timeoutMs } } : {}),
       store,
     });

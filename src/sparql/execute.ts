@@ -37,6 +37,8 @@ export interface Plan {
   key: string | undefined;
   job: Job;
   contentType: string;
+  /** Who asks (src/http/client.ts): one client holds at most its share of the query slots. */
+  client?: string | undefined;
 }
 
 /**
@@ -150,7 +152,7 @@ export class Executor {
   private async compute(plan: Plan, cacheKey: string | undefined): Promise<Answer> {
     let done: Awaited<ReturnType<QueryPool['run']>>;
     try {
-      done = await this.pool.run(plan.job);
+      done = await this.pool.run(plan.job, plan.client);
     } catch (e) {
       if (e instanceof QueryError && (e.kind === 'upstream' || e.kind === 'upstream-timeout')) this.storeHealth(e);
       if (e instanceof QueryError && e.kind === 'store-lost') this.storeLost(e);
