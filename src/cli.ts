@@ -130,7 +130,7 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
 
   let config = configFrom(values);
   try {
-    config = { ...config, store: storeConfig(values, config.base) };
+    config = { ...config, store: storeConfig(values, config.base, process.env) };
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

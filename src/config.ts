@@ -24,7 +24,15 @@ export interface Limits {
 export type StoreConfig =
   | { kind: 'memory' }
   | { kind: 'oxigraph' }
-  | { kind: 'sparql'; endpoint: string; update?: string; graphStore?: string; graph: string };
+  | {
+      kind: 'sparql';
+      endpoint: string;
+      update?: string;
+      graphStore?: string;
+      graph: string;
+      /** The loader's account for `update` and `graphStore` (NPCSC_STORE_USER, NPCSC_STORE_PASSWORD). */
+      credentials?: { user: string; password: string };
+    };
 
 export interface Config {
   /** Canonical base of every IRI in the dataset (identifiers never change with where it is served). */
@@ -35,6 +43,11 @@ export interface Config {
   root: string;
   /** SPARQL SERVICE endpoints the engine may call; everything else is refused. */
   serviceAllowlist: string[];
+  /**
+   * Addresses of the reverse proxies in front of the server (--trusted-proxy): only from them is X-Forwarded-For
+   * believed, to tell clients apart for their share of the query slots.
+   */
+  trustedProxies: string[];
   limits: Limits;
   store: StoreConfig;
 }
@@ -82,6 +95,8 @@ export function storeConfig(
     graph?: string | undefined;
   },
   base: string,
+  /** Where the loader's account comes from: NPCSC_STORE_USER and NPCSC_STORE_PASSWORD (never the command line). */
+  env: Readonly<Record<string, string | undefined>> = {},
 ): StoreConfig {
   const kind = values.store ?? (values.endpoint ? 'sparql' : 'memory');
   if (kind === 'memory' || kind === 'oxigraph') {
@@ -101,6 +116,9 @@ export function storeConfig(
     ...(values.update ? { update: values.update } : {}),
     ...(values['graph-store'] ? { graphStore: values['graph-store'] } : {}),
     graph: values.graph ?? defaultGraphName(base),
+    ...(env.NPCSC_STORE_USER
+      ? { credentials: { user: env.NPCSC_STORE_USER, password: env.NPCSC_STORE_PASSWORD ?? '' } }
+      : {}),
   };
 }
 
@@ -111,6 +129,7 @@ export function makeConfig(overrides: Partial<Omit<Config, 'limits'>> & { limits
     publicBase: normaliseBase(overrides.publicBase ?? base),
     root: overrides.root ?? PROJECT_ROOT,
     serviceAllowlist: overrides.serviceAllowlist ?? [WIKIDATA_QUERY_SERVICE],
+    trustedProxies: overrides.trustedProxies ?? [],
     limits: { ...DEFAULT_LIMITS, ...overrides.limits },
     store: overrides.store ?? { kind: 'memory' },
   };

@@ -133,6 +133,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       root: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'service-allow': { type: 'string', multiple: true },
+      'trusted-proxy': { type: 'string', multiple: true },
       store: { type: 'string' },
       endpoint: { type: 'string' },
       update: { type: 'string' },
@@ -146,7 +147,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const host = values.host ?? '127.0.0.1';
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE));
+  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE), process.env);
   // A query thread boots (and, over the memory store, loads and warms Comunica) while the graph loads.
   prestartQueryThread(store.kind);
   // Listen first: with --port 0 the public base must name the port the system chose.
@@ -167,6 +168,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${listener.port}/`,
       ...(values.root ? { root: values.root } : {}),
       ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
+      ...(values['trusted-proxy'] ? { trustedProxies: values['trusted-proxy'] } : {}),
       ...(timeoutMs ? { limits: { timeoutMs } } : {}),
       store,
     });

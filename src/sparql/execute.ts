@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { header, matchesEtag } from '../http/caching.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
-import { isAllowed } from '../outbound.ts';
+import { serviceRefusal } from '../outbound.ts';
+import { prepareStore } from '../store/open.ts';
 import { type Answer, AnswerCache, etagOf } from './cache.ts';
 import type { Job } from './job.ts';
 import type { Parsed } from './parse.ts';
@@ -36,15 +37,21 @@ export interface Plan {
   key: string | undefined;
   job: Job;
   contentType: string;
+  /** Who asks (src/http/client.ts): one client holds at most its share of the query slots. */
+  client?: string | undefined;
 }
 
-/** Refuses a SERVICE the allowlist does not name (SILENT ones fail quietly inside the engine instead). */
+/**
+ * Refuses a SERVICE the allowlist does not name, and any endpoint IRI with userinfo, a query string or a fragment
+ * (SILENT ones off the allowlist fail quietly inside the engine instead, still without a request).
+ */
 export function checkServices(parsed: Extract<Parsed, { kind: 'query' }>, allowlist: readonly string[]): void {
   for (const s of parsed.services) {
     if (s.iri === undefined) throw badRequest('SERVICE needs an endpoint IRI here, not a variable');
-    if (!s.silent && !isAllowed(s.iri, allowlist)) {
+    const why = serviceRefusal(s.iri, allowlist);
+    if (why && (!s.silent || why !== 'it is not on the allowlist')) {
       throw badRequest(
-        `SERVICE <${s.iri}> is not allowed; this endpoint reaches only: ${allowlist.join(', ') || 'no endpoint'}`,
+        `SERVICE <${s.iri}> is not allowed; this endpoint reaches only: ${allowlist.join(', ') || 'no endpoint'} (${why})`,
       );
     }
   }
@@ -76,6 +83,35 @@ export class Executor {
       this.storeFailing = false;
       console.warn('npcsc-kg: the SPARQL store answers again');
     }
+  }
+
+  /** The reload under way after the store lost the graph: one at a time, whatever the number of queries noticing. */
+  private reloading: Promise<void> | undefined;
+
+  /**
+   * The remote store's graph is not the build's (restarted empty, cleared, loaded with other data): the operator
+   * is told why, and the graph is loaded again (when an update or Graph Store endpoint is configured); meanwhile
+   * queries are answered 503, never from what the store holds.
+   */
+  private storeLost(failure: QueryError): void {
+    if (this.reloading) return;
+    const { graph, config } = this.ctx;
+    const store = config.store;
+    console.warn(`npcsc-kg: ${failure.detail ?? failure.message}; queries are refused (503) until it holds it again`);
+    if (store.kind !== 'sparql') return;
+    this.reloading = prepareStore(graph, store)
+      .then((report) =>
+        console.warn(`npcsc-kg: the SPARQL store holds the graph again (${report?.triples ?? 0} triples loaded)`),
+      )
+      .catch((e: unknown) => console.warn(`npcsc-kg: reloading the SPARQL store failed: ${(e as Error).message}`))
+      .finally(() => {
+        this.reloading = undefined;
+      });
+  }
+
+  /** Resolves when no reload of the remote store is under way (for tests and operators). */
+  async settled(): Promise<void> {
+    await this.reloading;
   }
 
   /** The job fields every query shares: the graph's base for relative IRIs, the limits and the allowlist. */
@@ -116,9 +152,10 @@ export class Executor {
   private async compute(plan: Plan, cacheKey: string | undefined): Promise<Answer> {
     let done: Awaited<ReturnType<QueryPool['run']>>;
     try {
-      done = await this.pool.run(plan.job);
+      done = await this.pool.run(plan.job, plan.client);
     } catch (e) {
       if (e instanceof QueryError && (e.kind === 'upstream' || e.kind === 'upstream-timeout')) this.storeHealth(e);
+      if (e instanceof QueryError && e.kind === 'store-lost') this.storeLost(e);
       throw asHttpError(e);
     }
     this.storeHealth(undefined);
@@ -168,6 +205,8 @@ function asHttpError(e: unknown): Error {
       return new HttpError(502, e.message);
     case 'upstream-timeout':
       return new HttpError(504, e.message);
+    case 'store-lost':
+      return serviceUnavailable(e.message, 5);
     case 'internal':
       return new Error(`query failed: ${e.message}`);
   }

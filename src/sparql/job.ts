@@ -51,9 +51,10 @@ export interface Done {
 
 /**
  * Whose fault a failed query is: the client's, the time limit's, a remote SERVICE's or the remote store's
- * (upstream: it failed; upstream-timeout: the store did not answer in time), or ours.
+ * (upstream: it failed; upstream-timeout: the store did not answer in time; store-lost: its graph is not this
+ * build's), or ours.
  */
-export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 'internal';
+export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 'store-lost' | 'internal';
 export type Reply =
   | { type: 'ready' }
   | ({ type: 'done'; id: number } & Done)

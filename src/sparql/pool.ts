@@ -17,6 +17,11 @@ const ENTRY = new URL('./worker-entry.js', import.meta.url);
 const SLOT_WAIT_MS = 500;
 /** Requests that may wait for a slot at once, per slot; beyond that a request is turned away at once. */
 const QUEUE_PER_SLOT = 4;
+/**
+ * The share of the slots one client (one address) may hold at once: half, so that a client flooding the endpoint
+ * leaves the other half to everyone else. Requests that name no client (in-process calls) have no share.
+ */
+export const clientShare = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
 /** How long a request that has a slot waits for a thread to start. */
 const THREAD_WAIT_MS = 30_000;
 /** An idle thread beyond the minimum ends after this long. */
@@ -53,8 +58,11 @@ class Thread {
 export class QueryPool {
   private readonly threads = new Set<Thread>();
   private readonly waitingForThread: ((t: Thread) => void)[] = [];
-  private readonly waitingForSlot: (() => void)[] = [];
+  private readonly waitingForSlot: { client: string | undefined; grant: () => void }[] = [];
   private slotsInUse = 0;
+  /** Slots held, and requests waiting, by client: a client at its share waits for one of its own. */
+  private readonly byClient = new Map<string, { running: number; waiting: number }>();
+  private readonly share: number;
   private nextId = 1;
   private started = 0;
   private ended = 0;
@@ -68,20 +76,24 @@ export class QueryPool {
     readonly concurrency: number,
   ) {
     this.minThreads = Math.min(2, concurrency);
+    this.share = clientShare(concurrency);
     // One now; the others once it is ready, so that they do not slow the first one's start.
     this.spawn();
     this.reaper = setInterval(() => this.retireIdle(), IDLE_RETIRE_MS / 2);
     this.reaper.unref();
   }
 
-  /** Runs `job`; throws QueryError (busy, timeout, client, internal). */
-  async run(job: Job): Promise<Done> {
-    await this.acquireSlot();
+  /**
+   * Runs `job` for `client` (its address, which may hold only its share of the slots); throws QueryError (busy,
+   * timeout, client, internal).
+   */
+  async run(job: Job, client?: string): Promise<Done> {
+    await this.acquireSlot(client);
     try {
       const thread = await this.acquireThread();
       return await this.execute(thread, job);
     } finally {
-      this.releaseSlot();
+      this.releaseSlot(client);
     }
   }
 
@@ -122,31 +134,80 @@ export class QueryPool {
     };
   }
 
-  private acquireSlot(): Promise<void> {
-    if (this.slotsInUse < this.concurrency) {
-      this.slotsInUse++;
+  private clientState(client: string): { running: number; waiting: number } {
+    let state = this.byClient.get(client);
+    if (!state) {
+      state = { running: 0, waiting: 0 };
+      this.byClient.set(client, state);
+    }
+    return state;
+  }
+
+  /** Whether `client` may take a slot now (it holds less than its share, or names no client). */
+  private eligible(client: string | undefined): boolean {
+    return client === undefined || (this.byClient.get(client)?.running ?? 0) < this.share;
+  }
+
+  private take(client: string | undefined): void {
+    this.slotsInUse++;
+    if (client !== undefined) this.clientState(client).running++;
+  }
+
+  private acquireSlot(client: string | undefined): Promise<void> {
+    if (this.slotsInUse < this.concurrency && this.eligible(client)) {
+      this.take(client);
       return Promise.resolve();
     }
     const busy = () =>
       new QueryError('busy', `the endpoint is running its limit of ${this.concurrency} queries; try again shortly`);
     if (this.waitingForSlot.length >= this.concurrency * QUEUE_PER_SLOT) return Promise.reject(busy());
+    const mine = client === undefined ? undefined : this.clientState(client);
+    // A client's own waiting requests are bounded too, so that one flood cannot fill the queue for the others.
+    if (mine && mine.waiting >= this.share * QUEUE_PER_SLOT) {
+      return Promise.reject(
+        new QueryError('busy', `this client is running its share of ${this.share} queries; try again shortly`),
+      );
+    }
+    if (mine) mine.waiting++;
     return new Promise((resolve, reject) => {
-      const grant = () => {
-        clearTimeout(timer);
-        resolve();
+      const entry = {
+        client,
+        grant: () => {
+          clearTimeout(timer);
+          if (mine) mine.waiting--;
+          resolve();
+        },
       };
       const timer = setTimeout(() => {
-        this.waitingForSlot.splice(this.waitingForSlot.indexOf(grant), 1);
+        this.waitingForSlot.splice(this.waitingForSlot.indexOf(entry), 1);
+        if (mine) mine.waiting--;
+        this.forgetClient(client);
         reject(busy());
       }, SLOT_WAIT_MS);
-      this.waitingForSlot.push(grant);
+      this.waitingForSlot.push(entry);
     });
   }
 
-  private releaseSlot(): void {
-    const next = this.waitingForSlot.shift();
-    if (next) next();
-    else this.slotsInUse--;
+  private releaseSlot(client: string | undefined): void {
+    this.slotsInUse--;
+    if (client !== undefined) this.clientState(client).running--;
+    this.forgetClient(client);
+    // The first waiting request whose client is under its share takes the slot; the others keep their place.
+    for (;;) {
+      if (this.slotsInUse >= this.concurrency) return;
+      const at = this.waitingForSlot.findIndex((w) => this.eligible(w.client));
+      if (at < 0) return;
+      const [next] = this.waitingForSlot.splice(at, 1);
+      if (!next) return;
+      this.take(next.client);
+      next.grant();
+    }
+  }
+
+  private forgetClient(client: string | undefined): void {
+    if (client === undefined) return;
+    const state = this.byClient.get(client);
+    if (state && state.running === 0 && state.waiting === 0) this.byClient.delete(client);
   }
 
   private acquireThread(): Promise<Thread> {
@@ -350,8 +411,20 @@ export function poolFor(graph: Graph, concurrency: number, store: StoreConfig = 
     const nquads = fromFile
       ? ''
       : new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
+    // A query thread never loads: the loader's account stays in this thread. Over a remote store, each query
+    // is answered only while the store's graph is this build's.
+    const threadStore = store.kind === 'sparql' ? { ...store, credentials: undefined } : store;
+    const expected = store.kind === 'sparql' ? { hash: graph.hash, triples: graph.counts.total } : undefined;
     pool = new QueryPool(
-      { nquads, ntFile: graph.ntFile, store, prefixes: graph.prefixes, context: graph.context, base: graph.base },
+      {
+        nquads,
+        ntFile: graph.ntFile,
+        store: threadStore,
+        expected,
+        prefixes: graph.prefixes,
+        context: graph.context,
+        base: graph.base,
+      },
       slots,
     );
     byConcurrency.set(key, pool);

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import type { Limits } from '../config.ts';
 import type { AppContext } from '../http/app.ts';
 import { header } from '../http/caching.ts';
+import { clientAddress } from '../http/client.ts';
 import { badRequest, HttpError, notAcceptable, payloadTooLarge, unsupportedMediaType } from '../http/errors.ts';
 import { negotiate } from '../http/negotiate.ts';
 import { checkServices, type Executor, respond, wantsFresh } from './execute.ts';
@@ -184,6 +185,7 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
           ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(request.dataset ?? null)}\u0000${chosen.format}`
           : undefined,
         contentType: chosen.contentType,
+        client: clientAddress(c, config.trustedProxies),
         job: {
           ...exec.jobDefaults(),
           query,

@@ -1,8 +1,10 @@
 // The stored queries as a web API (as grlc does for a folder of queries): GET /api/{name} with typed parameters bound as RDF terms, and its OpenAPI 3 description.
+
 import path from 'node:path';
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { matchesEtag } from '../http/caching.ts';
+import { clientAddress } from '../http/client.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { FN } from '../rdf/ns.ts';
 import { loadQueryDir, type ParamType, type QueryFile } from '../rdf/queries.ts';
@@ -87,6 +89,7 @@ export function storedQueryHandler(ctx: AppContext, exec: Executor, stored: read
       {
         key: `api\u0000${name}\u0000${JSON.stringify(bindings)}\u0000${format}`,
         contentType,
+        client: clientAddress(c, ctx.config.trustedProxies),
         job: { ...exec.jobDefaults(), query: query.file.text, format, extensions: true, bindings },
       },
       wantsFresh(c),

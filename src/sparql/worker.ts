@@ -6,8 +6,9 @@ import { RdfStore } from 'rdf-stores';
 import { OutboundRefused } from '../outbound.ts';
 import { ntriplesFileQuads } from '../rdf/load.ts';
 import type { Backend } from '../store/backend.ts';
+import { RefusedQuery } from '../store/confine.ts';
 import { threadBackend } from '../store/open.ts';
-import { RemoteError, StoreUnreachable } from '../store/remote.ts';
+import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
 import { QueryTimeout, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
@@ -108,9 +109,19 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof QueryTimeout) return { kind: 'timeout', message };
   const unreachable = e instanceof TypeError && message === 'fetch failed';
+  if (e instanceof RefusedQuery) return { kind: 'client', message };
   if (remote) {
-    // First, before any test of the message text: the remote store's faults are told without its address. Its
+    // A query the store itself rejects as malformed (400) is the client's fault, not an outage: a message of our
+    // own, since the store's text names its version and its internal procedures.
+    if (e instanceof RemoteError && e.status === 400) {
+      return {
+        kind: 'client',
+        message: 'the SPARQL store rejected this query as invalid; it accepts standard SPARQL 1.1 queries',
+      };
+    }
+    // Then, before any test of the message text: the remote store's faults are told without its address. Its
     // error answers and its silence are a bad gateway; its slowness a late one.
+    if (e instanceof StoreLost) return { kind: 'store-lost', message: e.reason, detail: e.message };
     if (e instanceof RemoteError) return { kind: 'upstream', message: e.reason, detail: e.operatorMessage };
     if (e instanceof StoreUnreachable) return { kind: 'upstream', message: e.reason, detail: message };
     if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) {

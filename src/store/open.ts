@@ -3,7 +3,7 @@ import type { StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { type Backend, comunicaBackend } from './backend.ts';
 import { OxigraphBackend } from './oxigraph.ts';
-import { type LoadReport, loadRemote, RemoteBackend } from './remote.ts';
+import { type Expected, type LoadReport, loadRemote, RemoteBackend } from './remote.ts';
 
 /** The backend `store` names over `graph`. Oxigraph reads the build cache's dump when the Graph has one. */
 export function openBackend(graph: Graph, store: StoreConfig, options: { timeoutMs?: number } = {}): Backend {
@@ -28,7 +28,7 @@ export async function prepareStore(graph: Graph, store: StoreConfig): Promise<Lo
   if (!store.update && !store.graphStore) {
     // Without an endpoint to load through, the store must already hold the Graph (loaded by an operator, say).
     const backend = new RemoteBackend(store);
-    if (!(await backend.holds(graph.hash))) {
+    if (!(await backend.holds(graph.hash, graph.counts.total))) {
       throw new Error(
         `${store.endpoint} does not hold this graph (content ${graph.hash.slice(0, 12)}) in <${store.graph}>, and no --graph-store or --update endpoint is given to load it`,
       );
@@ -43,6 +43,8 @@ export interface ThreadStore {
   store?: StoreConfig | undefined;
   /** The build cache's N-Triples dump, read by the thread itself instead of a serialized copy. */
   ntFile?: string | undefined;
+  /** What a remote store's graph must hold for a query to be answered from it (src/store/remote.ts verify). */
+  expected?: Expected | undefined;
   nquads: string;
 }
 
@@ -54,6 +56,8 @@ export function threadBackend(init: ThreadStore, timeoutMs?: number): Backend | 
   const store = init.store ?? { kind: 'memory' };
   if (store.kind === 'memory') return undefined;
   // Each query also carries its own time limit (the job's); past it the pool ends the thread, and its request.
-  if (store.kind === 'sparql') return new RemoteBackend(store, timeoutMs ? { timeoutMs } : {});
+  if (store.kind === 'sparql') {
+    return new RemoteBackend(store, { expected: init.expected, ...(timeoutMs ? { timeoutMs } : {}) });
+  }
   return init.ntFile ? OxigraphBackend.fromFile(init.ntFile) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
 }

@@ -12,6 +12,7 @@ import { Generator } from '@traqula/generator-sparql-1-2';
 import { Parser } from '@traqula/parser-sparql-1-2';
 import { AstFactory } from '@traqula/rules-sparql-1-2';
 import { FN, NS } from '../rdf/ns.ts';
+import { confine } from './confine.ts';
 
 export type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
 
@@ -164,6 +165,8 @@ export interface Portable {
   form: QueryForm;
   /** SERVICE endpoints the query names (undefined for a variable endpoint), for the caller's allowlist. */
   services: (string | undefined)[];
+  /** With `confineTo`: the one graph the text reads (its FROM), which the protocol request must name too. */
+  graph?: string | undefined;
 }
 
 export interface PortableOptions {
@@ -171,6 +174,11 @@ export interface PortableOptions {
   bindings?: Record<string, RDF.Term> | undefined;
   /** Inline the fn: functions (default true). When false, a call to one stays and the engine rejects it. */
   extensions?: boolean | undefined;
+  /**
+   * For a remote store: the one graph the query may read as its default graph (src/store/confine.ts). A FROM
+   * clause makes it `emptyGraph` instead, as over the Graph, whose named graphs are all empty.
+   */
+  confineTo?: { graph: string; emptyGraph: string } | undefined;
 }
 
 /**
@@ -197,6 +205,20 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
 
   let tree = fresh(ast);
   if (options.extensions !== false) tree = inlineFunctions(tree, resolve).node as Node;
+  const confineTo = options.confineTo;
+  let graph: string | undefined;
+  if (confineTo) {
+    const confined = confine(tree, resolve, () => factory.gen());
+    tree = confined.tree;
+    graph = confined.emptyDefault ? confineTo.emptyGraph : confineTo.graph;
+    tree.datasets = {
+      type: 'datasetClauses',
+      clauses: [
+        { clauseType: 'default', value: { type: 'term', subType: 'namedNode', value: graph, loc: factory.gen() } },
+      ],
+      loc: factory.gen(),
+    };
+  }
   const bound = Object.entries(options.bindings ?? {});
   if (bound.length > 0) {
     const where = tree.where as Node;
@@ -222,5 +244,17 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
     ];
   }
   generator ??= new Generator();
-  return { text: generator.generate(tree as never), form: ast.subType as QueryForm, services };
+  const out = generator.generate(tree as never);
+  if (confineTo) {
+    // The text that goes out is checked as the store will read it: whatever the generator wrote, it must parse
+    // to a query that passes the same confinement and reads the same graph alone.
+    const again = parse(out);
+    const clauses = ((again.datasets as Node | undefined)?.clauses as Node[] | undefined) ?? [];
+    const from = clauses.map((c) => (c.value as Node).value);
+    confine(fresh(again), resolver(again, undefined), () => factory.gen());
+    if (again.type !== 'query' || from.length !== 1 || from[0] !== graph) {
+      throw new Error('the generated query is not the confined one');
+    }
+  }
+  return { text: out, form: ast.subType as QueryForm, services, ...(graph ? { graph } : {}) };
 }

@@ -9,8 +9,9 @@ import { guardedFetch, OutboundRefused } from '../outbound.ts';
 import { lineChunks } from '../rdf/load.ts';
 import type { QueryResult, RunOptions } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
+import { authenticatingFetch, type Credentials } from './digest.ts';
 import { ntriplesChunks } from './oxigraph.ts';
-import { portableQuery } from './portable.ts';
+import { type PortableOptions, portableQuery } from './portable.ts';
 
 export interface RemoteStore {
   /** The SPARQL 1.1 query endpoint. */
@@ -21,6 +22,11 @@ export interface RemoteStore {
   graphStore?: string | undefined;
   /** The named graph that holds this dataset in the store. */
   graph: string;
+  /**
+   * The loader's account, for the update and Graph Store endpoints only: public queries go to `endpoint` under
+   * the store's read-only account, so that a write slipped into one is refused by the store itself.
+   */
+  credentials?: Credentials | undefined;
 }
 
 /** Where the loader records which content the graph holds, so that a restart on the same data loads nothing. */
@@ -70,27 +76,46 @@ const EMPTY_GRAPH = 'urn:x-npcsc-kg:empty-graph';
 export class RemoteBackend implements Backend {
   readonly kind = 'sparql' as const;
   private readonly fetch: typeof fetch;
+  /** When set, every public query is answered only if the store's graph is still this content (see verify). */
+  private readonly expected: Expected | undefined;
+  /** The fetch of the load requests: signs in as the loader when the store asks. */
+  private readonly loadFetch: typeof fetch;
+  /** The content check in flight (see verify). */
+  private checking: Promise<void> | undefined;
 
   constructor(
     readonly remote: RemoteStore,
-    options: { timeoutMs?: number; fetchImpl?: typeof fetch } = {},
+    options: { timeoutMs?: number; fetchImpl?: typeof fetch; expected?: Expected | undefined } = {},
   ) {
+    this.expected = options.expected;
     const allowlist = [remote.endpoint, ...[remote.update, remote.graphStore].filter((u): u is string => !!u)];
     this.fetch = guardedFetch({ allowlist, timeoutMs: options.timeoutMs ?? 600_000, fetchImpl: options.fetchImpl });
+    this.loadFetch = remote.credentials ? authenticatingFetch(this.fetch, remote.credentials) : this.fetch;
   }
 
+  /**
+   * Runs a public query: confined (src/store/confine.ts) to the store's graph as its only graph, or to no graph at
+   * all when the protocol names a dataset (graphs of the Graph, which has only its default graph: an empty one).
+   */
   async run(query: string, options: DatasetRunOptions = {}): Promise<QueryResult> {
-    // A protocol dataset names graphs of the Graph, which has only its default graph: an empty dataset.
-    return this.over(options.dataset ? EMPTY_GRAPH : this.remote.graph, query, options);
+    const graph = options.dataset ? EMPTY_GRAPH : this.remote.graph;
+    const answer = this.over(graph, query, { ...options, confineTo: { graph, emptyGraph: EMPTY_GRAPH } });
+    if (!this.expected) return answer;
+    // Both at once: the check costs no extra wait, and its failure wins over whatever the query answered.
+    const [result, check] = await Promise.allSettled([answer, this.verify(this.expected, options.timeoutMs)]);
+    if (check.status === 'rejected' && check.reason instanceof StoreLost) throw check.reason;
+    if (result.status === 'rejected') throw result.reason;
+    if (check.status === 'rejected') throw check.reason;
+    return result.value;
   }
 
   /** Runs `query` with the store's graph `graph` as the default graph (and no named graphs). */
-  private async over(graph: string, query: string, options: RunOptions): Promise<QueryResult> {
+  private async over(graph: string, query: string, options: RunOptions & PortableOptions): Promise<QueryResult> {
     const portable = portableQuery(query, options);
     if (portable.services.length > 0) throw new OutboundRefused(portable.services[0] ?? 'a SERVICE endpoint');
     const graphForm = portable.form === 'construct' || portable.form === 'describe';
     const body = new URLSearchParams({ query: portable.text });
-    body.append('default-graph-uri', graph);
+    body.append('default-graph-uri', portable.graph ?? graph);
     const res = await this.post(this.remote.endpoint, body, {
       accept: graphForm ? 'application/n-triples, text/turtle;q=0.9' : 'application/sparql-results+json',
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -114,7 +139,7 @@ export class RemoteBackend implements Backend {
   /** Runs SPARQL Update text at the update endpoint. */
   async runUpdate(text: string): Promise<void> {
     if (!this.remote.update) throw new Error('no update endpoint configured (--update URL)');
-    await this.post(this.remote.update, new URLSearchParams({ update: text }), { accept: '*/*' });
+    await this.post(this.remote.update, new URLSearchParams({ update: text }), { accept: '*/*', load: true });
   }
 
   /** Puts (replacing) or posts (adding) N-Triples into `graph` through the Graph Store Protocol. */
@@ -122,16 +147,16 @@ export class RemoteBackend implements Backend {
     if (!this.remote.graphStore) throw new Error('no Graph Store Protocol endpoint configured (--graph-store URL)');
     const url = new URL(this.remote.graphStore);
     url.searchParams.set('graph', graph);
-    await this.post(url.href, ntriples, { accept: '*/*', method, type: 'application/n-triples' });
+    await this.post(url.href, ntriples, { accept: '*/*', method, type: 'application/n-triples', load: true });
   }
 
   private async post(
     url: string,
     body: URLSearchParams | string,
-    opts: { accept: string; timeoutMs?: number; method?: string; type?: string },
+    opts: { accept: string; timeoutMs?: number; method?: string; type?: string; load?: boolean },
   ): Promise<Response> {
     const signal = opts.timeoutMs ? AbortSignal.timeout(opts.timeoutMs) : undefined;
-    const res = await this.fetch(url, {
+    const res = await (opts.load ? this.loadFetch : this.fetch)(url, {
       method: opts.method ?? 'POST',
       headers: { accept: opts.accept, 'content-type': opts.type ?? 'application/x-www-form-urlencoded' },
       body,
@@ -153,21 +178,79 @@ export class RemoteBackend implements Backend {
   }
 
   /**
-   * Whether the store's graph already holds the content with this hash (loaded before, by this loader). Throws
-   * when the store cannot be reached, is too slow, or fails otherwise.
+   * What the store's graph holds now: its size, and the content hash the loader's marker names (undefined when
+   * there is no marker). Two requests, each over one graph as the default graph, so any SPARQL 1.1 store answers
+   * them. Throws when the store cannot be reached, is too slow, or fails otherwise.
    */
-  async holds(hash: string): Promise<boolean> {
-    const { namedNode, literal } = DataFactory;
-    const r = await this.over(metaGraph(this.remote.graph), 'ASK { ?graph ?contentHash ?hash }', {
-      bindings: { graph: namedNode(this.remote.graph), contentHash: namedNode(CONTENT_HASH), hash: literal(hash) },
-    }).catch((e: unknown) => {
-      // A store that says it has no such graph (404) or will not take the request for it (400) does not hold it;
+  async content(timeoutMs?: number): Promise<{ triples: number; hash: string | undefined }> {
+    const { namedNode } = DataFactory;
+    const limit = timeoutMs ? { timeoutMs } : {};
+    const [count, marker] = await Promise.all([
+      this.over(this.remote.graph, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }', limit),
+      this.over(metaGraph(this.remote.graph), 'SELECT ?hash WHERE { ?graph ?contentHash ?hash }', {
+        ...limit,
+        bindings: { graph: namedNode(this.remote.graph), contentHash: namedNode(CONTENT_HASH) },
+      }),
+    ]).catch((e: unknown) => {
+      // A store that says it has no such graph (404) or will not take the request for it (400) holds nothing;
       // any other answer (401, 403, 5xx, not SPARQL at all) is a fault to report, not a reason to load afresh.
-      if (e instanceof RemoteError && (e.status === 400 || e.status === 404)) return undefined;
+      if (e instanceof RemoteError && (e.status === 400 || e.status === 404)) return [undefined, undefined];
       if (e instanceof RemoteError) throw new RemoteError(e.status, `${this.origin}: ${e.message}`, e.url);
       throw e;
     });
-    return r?.type === 'boolean' && r.value;
+    const n = count?.type === 'bindings' ? Number(count.rows[0]?.n?.value ?? 0) : 0;
+    const hashes = marker?.type === 'bindings' ? marker.rows.map((r) => r.hash?.value) : [];
+    // Two markers (two loads mixed) name no content.
+    return { triples: Number.isFinite(n) ? n : 0, hash: hashes.length === 1 ? hashes[0] : undefined };
+  }
+
+  /** Whether the store's graph holds the content with this hash and size (loaded before, by this loader). */
+  async holds(hash: string, triples?: number): Promise<boolean> {
+    const held = await this.content();
+    return held.hash === hash && (triples === undefined || held.triples === triples);
+  }
+
+  /**
+   * Throws StoreLost unless the store's graph is the build's (`expected`): run beside every public query, so
+   * that a store restarted empty, cleared or loaded with other data is noticed by the first query, never
+   * answered from. Checks running at once share one pair of requests.
+   */
+  verify(expected: Expected, timeoutMs?: number): Promise<void> {
+    this.checking ??= this.content(timeoutMs)
+      .then((held) => {
+        const problems = [
+          ...(held.triples === expected.triples
+            ? []
+            : [`${held.triples} triples where the build has ${expected.triples}`]),
+          ...(held.hash === expected.hash
+            ? []
+            : [held.hash ? `its marker names content ${held.hash.slice(0, 12)}` : 'its load marker is gone']),
+        ];
+        if (problems.length > 0) throw new StoreLost(this.remote.graph, problems.join(', '));
+      })
+      .finally(() => {
+        this.checking = undefined;
+      });
+    return this.checking;
+  }
+}
+
+/** What the store's graph must hold: the build's content hash and its number of triples. */
+export interface Expected {
+  hash: string;
+  triples: number;
+}
+
+/** The store's graph is not the build's (gone, cleared, other data): no query is answered from it. */
+export class StoreLost extends Error {
+  /** What a client may be told. */
+  readonly reason = 'the SPARQL store does not hold this dataset at the moment; try again shortly';
+  constructor(
+    readonly graph: string,
+    readonly why: string,
+  ) {
+    super(`the SPARQL store's graph <${graph}> is not this build's: ${why}`);
+    this.name = 'StoreLost';
   }
 }
 
@@ -194,10 +277,15 @@ const TRIPLES_PER_PUT = 50_000;
  */
 export async function loadRemote(
   backend: RemoteBackend,
-  graph: { hash: string; ntFile?: string | undefined; store: { getQuads: (...a: null[]) => Quad[] } },
+  graph: {
+    hash: string;
+    counts?: { total: number } | undefined;
+    ntFile?: string | undefined;
+    store: { getQuads: (...a: null[]) => Quad[] };
+  },
 ): Promise<LoadReport> {
   const started = performance.now();
-  if (await backend.holds(graph.hash))
+  if (await backend.holds(graph.hash, graph.counts?.total))
     return { loaded: false, triples: 0, requests: 0, ms: performance.now() - started };
   const { graph: name, graphStore } = backend.remote;
   const meta = metaGraph(name);

@@ -222,6 +222,28 @@ describe('The public endpoint and the web API', () => {
   });
 });
 
+describe('An endpoint that allows the Wikidata Query Service (the default)', () => {
+  it('should refuse a local address dressed as Wikidata by userinfo with a 400, before any request', async () => {
+    const local = await listener();
+    try {
+      const { app } = await fullApp({ serviceAllowlist: ['https://query.wikidata.org/sparql'] });
+      for (const t of [
+        `https://127.0.0.1:${local.port}@query.wikidata.org/sparql`,
+        `https://user@query.wikidata.org/sparql`,
+        'https://query.wikidata.org/sparql?x=1',
+        'https://query.wikidata.org/sparql#f',
+      ]) {
+        const q = `SELECT * WHERE { SERVICE <${t}> { ?s ?p ?o } }`;
+        const res = await app.request(`/sparql?query=${encodeURIComponent(q)}`);
+        expect(res.status, t).toBe(400);
+      }
+      expect(local.requests).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('An endpoint whose allowlist names one local SPARQL service', () => {
   let app: Hono;
   let allowed: Listener;
@@ -250,6 +272,27 @@ describe('An endpoint whose allowlist names one local SPARQL service', () => {
     expect(await res.text()).toMatch(/^a SERVICE endpoint failed: fetch failed: unexpected redirect/);
     expect(logged).not.toHaveBeenCalled();
     logged.mockRestore();
+  });
+
+  it('should refuse the allowed endpoint with userinfo, a query string or a fragment, before any request', async () => {
+    const before = allowed.requests.length + elsewhere.requests.length;
+    const { port } = allowed;
+    for (const t of [
+      `http://127.0.0.1:${elsewhere.port}@127.0.0.1:${port}/sparql`,
+      `http://user@127.0.0.1:${port}/sparql`,
+      `http://user:pw@127.0.0.1:${port}/sparql`,
+      `http://127.0.0.1:${port}/sparql?x=1`,
+      `http://127.0.0.1:${port}/sparql?`,
+      `http://127.0.0.1:${port}/sparql#f`,
+    ]) {
+      for (const silent of ['', 'SILENT ']) {
+        const q = `SELECT * WHERE { SERVICE ${silent}<${t}> { ?s ?p ?o } }`;
+        const res = await app.request(`/sparql?query=${encodeURIComponent(q)}`);
+        expect(res.status, q).toBe(400);
+        expect(await res.text(), q).toMatch(/^SERVICE <[^>]+> is not allowed; .*\((an endpoint IRI with|it is not)/);
+      }
+    }
+    expect(allowed.requests.length + elsewhere.requests.length).toBe(before);
   });
 
   it('should refuse look-alikes of the allowed endpoint', async () => {

@@ -1,8 +1,9 @@
-// A throwaway Virtuoso for the tests and the bench: writes its virtuoso.ini in a temp folder, listens on 127.0.0.1 only, gives the SPARQL user update rights, and stops.
+// A throwaway Virtuoso for the tests and the bench: writes its virtuoso.ini in a temp folder, listens on 127.0.0.1 only, gives the loader its rights (the public SPARQL user, or a loader account of its own), and stops.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Credentials } from '../../src/store/digest.ts';
 import { freePort } from '../support/net.ts';
 
 /** The Virtuoso server binary of Debian's virtuoso-opensource, if installed. */
@@ -15,17 +16,33 @@ export function virtuosoBinary(): string | undefined {
 }
 
 export interface Virtuoso {
-  /** The SPARQL endpoint (queries and, with the grant below, updates). */
+  /** The SPARQL endpoint (queries and, unless read-only, updates). */
   endpoint: string;
   dir: string;
+  /** With `readOnly`: the loader's account, for /sparql-auth and /sparql-graph-crud-auth (Digest). */
+  loader?: Credentials;
+  /** Runs SQL as dba through isql (Virtuoso's own client). */
+  sql(statement: string): string;
+  /** Stops Virtuoso, deletes its database and starts it again, empty, on the same ports with the same accounts. */
+  restartEmpty(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The database's own files (the ini and the pid file stay). */
+const DATABASE_FILES = [
+  'virtuoso.db',
+  'virtuoso.trx',
+  'virtuoso.pxa',
+  'virtuoso.lck',
+  'virtuoso-temp.db',
+  'virtuoso-temp.trx',
+];
 
 /**
  * Starts Virtuoso in the foreground with its database in a temp folder. `buffers` (8 KB pages of cache) sizes it:
  * the default suits the tests' graph; the 1M-triple bench asks for more.
  */
-export async function startVirtuoso(options: { buffers?: number } = {}): Promise<Virtuoso> {
+export async function startVirtuoso(options: { buffers?: number; readOnly?: boolean } = {}): Promise<Virtuoso> {
   const binary = virtuosoBinary();
   if (!binary) throw new Error('virtuoso-t is not installed (apt-get install virtuoso-opensource)');
   const dir = mkdtempSync(path.join(tmpdir(), 'npcsc-virtuoso-'));
@@ -83,28 +100,34 @@ MaxQueryCostEstimationTime = 400
 MaxQueryExecutionTime = 120
 `,
   );
-  const child: ChildProcess = spawn(binary, ['+foreground', '+configfile', ini], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // .ci/run stops whatever is left by this pid, should the test process die before it can.
-  if (child.pid) writeFileSync(path.join(dir, 'virtuoso.pid'), String(child.pid));
+  const endpoint = `http://127.0.0.1:${httpPort}/sparql`;
+  const sql = (statement: string): string =>
+    execFileSync('isql-vt', [`127.0.0.1:${sqlPort}`, 'dba', 'dba', `exec=${statement}`], {
+      stdio: 'pipe',
+      timeout: 30_000,
+    }).toString();
+  const loader = options.readOnly ? { user: 'npcsc_loader', password: 'loader-secret' } : undefined;
+  let child: ChildProcess;
+  let exited: Promise<void>;
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
+  const halt = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
       await exited;
       clearTimeout(killer);
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  const endpoint = `http://127.0.0.1:${httpPort}/sparql`;
-  try {
+  const boot = async () => {
+    stderr = '';
+    child = spawn(binary, ['+foreground', '+configfile', ini], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    // .ci/run stops whatever is left by this pid, should the test process die before it can.
+    if (child.pid) writeFileSync(path.join(dir, 'virtuoso.pid'), String(child.pid));
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const running = child;
+    exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
     const deadline = Date.now() + 90_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`virtuoso-t exited with ${child.exitCode}: ${stderr.slice(-800)}`);
@@ -115,14 +138,29 @@ MaxQueryExecutionTime = 120
       if (Date.now() > deadline) throw new Error(`virtuoso-t did not answer within 90 s: ${stderr.slice(-800)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
-    // The loader updates through the plain /sparql endpoint, as the user SPARQL: grant it update rights.
-    execFileSync('isql-vt', [`127.0.0.1:${sqlPort}`, 'dba', 'dba', 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], {
-      stdio: 'pipe',
-      timeout: 30_000,
-    });
+    if (loader) {
+      // The README's recipe: public queries as the SPARQL user, which may read only; the loader an account of
+      // its own with update rights, reached through the authenticated endpoints.
+      sql(`DB.DBA.USER_CREATE('${loader.user}', '${loader.password}'); GRANT SPARQL_UPDATE TO "${loader.user}";`);
+    } else {
+      // The loader updates through the plain /sparql endpoint, as the user SPARQL: grant it update rights.
+      sql('GRANT SPARQL_UPDATE TO "SPARQL";');
+    }
+  };
+  const stop = async () => {
+    await halt();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const restartEmpty = async () => {
+    await halt();
+    for (const f of DATABASE_FILES) rmSync(path.join(dir, f), { force: true });
+    await boot();
+  };
+  try {
+    await boot();
   } catch (e) {
     await stop();
     throw e;
   }
-  return { endpoint, dir, stop };
+  return { endpoint, dir, ...(loader ? { loader } : {}), sql, restartEmpty, stop };
 }
