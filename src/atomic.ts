@@ -83,6 +83,12 @@ export function recover(target: string): { restored: string | undefined; removed
   return { restored, removed };
 }
 
+/** Tells the operator (stderr) what recover did, if anything. */
+export function reportRecovery(done: ReturnType<typeof recover>, io: { err: (s: string) => void }): void {
+  if (done.restored) io.err(`put back the previous output from ${done.restored}, left there by a crashed run\n`);
+  for (const f of done.removed) io.err(`removed ${f}, left by a crashed run\n`);
+}
+
 /** Replaces `target` by `fresh` with two renames; if the second fails, the previous folder is put back. */
 export function swapIn(fresh: string, target: string, old = `${target}.old-${stamp()}`): void {
   let hadOld = false;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
-import { writeFilesAtomically } from './atomic.ts';
+import { recover, reportRecovery, writeFilesAtomically } from './atomic.ts';
 import { type Config, makeConfig, storeConfig } from './config.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError } from './rdf/load.ts';
@@ -40,6 +40,9 @@ function configFrom(values: { base?: string; root?: string; 'public-base'?: stri
 async function cmdBuild(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({ args, options: { ...COMMON, out: { type: 'string', default: 'dist' } } });
   const config = configFrom(values);
+  const out = values.out ?? 'dist';
+  // First, before anything can fail: what a crashed build left is put right (the previous build back in place).
+  reportRecovery(recover(out), io);
   const graph = await buildGraph(config);
   const quads = graph.store.getQuads(null, null, null, null);
   const files: Record<string, string> = {};
@@ -52,7 +55,6 @@ async function cmdBuild(args: string[], io: Out): Promise<number> {
   }
   files['build.json'] =
     `${JSON.stringify({ hash: graph.hash, counts: graph.counts, warnings: graph.warnings.length }, null, 2)}\n`;
-  const out = values.out ?? 'dist';
   await writeFilesAtomically(out, files);
   for (const w of graph.warnings) io.err(`${formatViolation(w)}\n`);
   io.out(

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { crashPoint, writeFolderAtomically } from '../atomic.ts';
+import { crashPoint, recover, reportRecovery, writeFolderAtomically } from '../atomic.ts';
 import { type Config, makeConfig } from '../config.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from '../http/app.ts';
 import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
@@ -265,12 +265,14 @@ export async function exportCommand(args: string[], io: Out): Promise<number> {
     ...(values['public-base'] ? { publicBase: values['public-base'] } : {}),
     ...(values.root ? { root: path.resolve(values.root) } : {}),
   });
+  const out = values.out ?? 'site';
+  // First, before anything can fail: what a crashed export left is put right (the previous export back in place).
+  reportRecovery(recover(out), io);
   const started = performance.now();
   const graph = await loadGraph(config);
   const built = performance.now();
   const tty = process.stderr.isTTY === true;
   let shown = -1;
-  const out = values.out ?? 'site';
   const hadExport = existsSync(out);
   let result: ExportResult;
   try {
