@@ -1,9 +1,9 @@
 // The npcsc-kg command line: build, validate, query, stats, serve, export; exit codes documented in README.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
-import { swapIn } from './atomic.ts';
+import { recover, reportRecovery, writeFilesAtomically } from './atomic.ts';
 import { type Config, makeConfig, storeConfig } from './config.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError } from './rdf/load.ts';
@@ -37,25 +37,12 @@ function configFrom(values: { base?: string; root?: string; 'public-base'?: stri
   });
 }
 
-/** Writes files into a fresh sibling folder, then swaps it in: a failure leaves the old folder intact. */
-export function writeAtomically(dir: string, files: Record<string, string | Buffer>): void {
-  const target = path.resolve(dir);
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    for (const [name, body] of Object.entries(files)) {
-      const file = path.join(tmp, name);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, body);
-    }
-    swapIn(tmp, target);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-}
-
 async function cmdBuild(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({ args, options: { ...COMMON, out: { type: 'string', default: 'dist' } } });
   const config = configFrom(values);
+  const out = values.out ?? 'dist';
+  // First, before anything can fail: what a crashed build left is put right (the previous build back in place).
+  reportRecovery(recover(out), io);
   const graph = await buildGraph(config);
   const quads = graph.store.getQuads(null, null, null, null);
   const files: Record<string, string> = {};
@@ -68,8 +55,7 @@ async function cmdBuild(args: string[], io: Out): Promise<number> {
   }
   files['build.json'] =
     `${JSON.stringify({ hash: graph.hash, counts: graph.counts, warnings: graph.warnings.length }, null, 2)}\n`;
-  const out = values.out ?? 'dist';
-  writeAtomically(out, files);
+  await writeFilesAtomically(out, files);
   for (const w of graph.warnings) io.err(`${formatViolation(w)}\n`);
   io.out(
     `built ${graph.counts.total} triples (${graph.counts.asserted} asserted, ${graph.counts.derived} derived), ` +

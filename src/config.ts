@@ -9,6 +9,10 @@ export interface Limits {
   bodyBytes: number;
   /** Most result rows (or triples) one response carries; more is signalled, never silently cut. */
   resultRows: number;
+  /** Most bytes one answer's body carries (UTF-8); rows beyond are cut and signalled as the row cap is. */
+  resultBytes: number;
+  /** V8 heap one query thread may use, in MiB; a query past it loses its thread (503), not the server. */
+  threadMemoryMb: number;
   /** Execution timeout of one query, in milliseconds. */
   timeoutMs: number;
   /** Queries executed at once; the excess waits briefly, then gets a 503. */
@@ -59,6 +63,8 @@ export const DEFAULT_LIMITS: Limits = {
   queryLength: 20_000,
   bodyBytes: 64 * 1024,
   resultRows: 10_000,
+  resultBytes: 16 * 1024 * 1024,
+  threadMemoryMb: 512,
   timeoutMs: 10_000,
   concurrency: 8,
 };

@@ -4,7 +4,7 @@ import { Server as NetServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from './config.ts';
+import { DEFAULT_BASE, DEFAULT_LIMITS, makeConfig, normaliseBase, storeConfig } from './config.ts';
 import { createApp, SECURITY_HEADERS } from './http/app.ts';
 import { ROUTES } from './http/routes.ts';
 import { loadGraph } from './rdf/graph.ts';
@@ -149,7 +149,7 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
   const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE), process.env);
   // A query thread boots (and, over the memory store, loads and warms Comunica) while the graph loads.
-  prestartQueryThread(store.kind);
+  prestartQueryThread(store.kind, DEFAULT_LIMITS.threadMemoryMb);
   // Listen first: with --port 0 the public base must name the port the system chose.
   const listener = await listen(port, host);
   let stop: () => void = () => {};

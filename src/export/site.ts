@@ -13,11 +13,11 @@
 //   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { swapIn } from '../atomic.ts';
+import { crashPoint, recover, reportRecovery, writeFolderAtomically } from '../atomic.ts';
 import { type Config, makeConfig } from '../config.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from '../http/app.ts';
 import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
@@ -89,13 +89,8 @@ export async function exportSite(
   );
 
   const target = path.resolve(dir);
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = `${target}.tmp-${stamp}`;
   let bytes = 0;
-  try {
-    // The temporary folder by a plain mkdir: a recursive one reports a read-only disk as ENOENT, not EROFS.
-    mkdirSync(path.dirname(tmp), { recursive: true });
-    mkdirSync(tmp);
+  await writeFolderAtomically(target, async (tmp) => {
     const made = new Set<string>([tmp]);
     for (let i = 0; i < jobs.length; i++) {
       const [file, render] = jobs[i] as Job;
@@ -118,12 +113,10 @@ export async function exportSite(
       if (file.startsWith('dump.') && typeof out !== 'string') {
         writeFileSync(`${full}.gz`, out.gzipped() ?? gzipSync(body));
       }
+      if (i === 0) crashPoint('writing');
       opts.onProgress?.(i + 1, jobs.length);
     }
-    swapIn(tmp, target, `${target}.old-${stamp}`);
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  });
   return { dir: target, files: jobs.length, bytes, ms: performance.now() - started };
 }
 
@@ -272,12 +265,14 @@ export async function exportCommand(args: string[], io: Out): Promise<number> {
     ...(values['public-base'] ? { publicBase: values['public-base'] } : {}),
     ...(values.root ? { root: path.resolve(values.root) } : {}),
   });
+  const out = values.out ?? 'site';
+  // First, before anything can fail: what a crashed export left is put right (the previous export back in place).
+  reportRecovery(recover(out), io);
   const started = performance.now();
   const graph = await loadGraph(config);
   const built = performance.now();
   const tty = process.stderr.isTTY === true;
   let shown = -1;
-  const out = values.out ?? 'site';
   const hadExport = existsSync(out);
   let result: ExportResult;
   try {

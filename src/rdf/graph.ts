@@ -1,8 +1,9 @@
 // The Graph: load, derive, validate, then an immutable store with its content hash, built once.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
+import { writeFileAtomically } from '../atomic.ts';
 import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
@@ -155,6 +156,9 @@ export function cacheFiles(config: Config, inputs: BuildInputs = defaultInputs(c
 export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
   const { digest, dir, ntFile, metaFile } = cacheFiles(config, inputs);
   try {
+    // Only regular files are read: a directory, a link, a pipe (which would block the read for ever) or a socket
+    // in an entry's place is damage like any other, and rebuilt.
+    if (!isFile(metaFile) || !isFile(ntFile)) throw new Error('no usable cache entry');
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
     if (meta.digest === digest && hashFile(ntFile) === meta.hash) {
       const store = readNTriples(ntFile);
@@ -181,7 +185,8 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
   }
   const graph = await buildGraph(config, inputs);
   try {
-    mkdirSync(dir, { recursive: true });
+    // Whatever stands where the entry goes, of whatever kind, goes first: a rename cannot replace a directory.
+    for (const f of [metaFile, ntFile]) rmSync(f, { recursive: true, force: true });
     const nt = await toNTriples(graph.store.getQuads(null, null, null, null));
     const meta: CacheMeta = {
       digest,
@@ -190,16 +195,23 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
       warnings: [...graph.warnings],
       derivation: graph.derivation,
     };
-    writeFileSync(`${ntFile}.${process.pid}.tmp`, nt);
-    renameSync(`${ntFile}.${process.pid}.tmp`, ntFile);
-    writeFileSync(`${metaFile}.${process.pid}.tmp`, JSON.stringify(meta));
-    renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
+    // The dump first: an entry is read only through its meta file, which comes last.
+    writeFileAtomically(ntFile, nt);
+    writeFileAtomically(metaFile, JSON.stringify(meta));
     pruneCache(dir);
     return { ...graph, ntFile };
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
   return graph;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Cache entries not used for this long are removed when a new one is written. */

@@ -45,7 +45,7 @@ const refuse =
 
 export const sparqlRoutes: RouteModule = (app, ctx) => {
   const { graph, config } = ctx;
-  const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency, config.store));
+  const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency, config.store, config.limits.threadMemoryMb));
   const stored = loadStoredQueries(config.root, graph.base);
   const page = queryPage(
     ctx,

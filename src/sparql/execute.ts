@@ -16,7 +16,7 @@ export const CACHE_CONTROL = 'public, max-age=300';
 /** Headers every response of /sparql and /api carries so that scripts on other origins can read it. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-origin': '*',
-  'access-control-expose-headers': 'ETag, Results-Truncated, Results-Limit, Retry-After',
+  'access-control-expose-headers': 'ETag, Results-Truncated, Results-Limit, Results-Limit-Bytes, Retry-After',
 };
 
 /** Answers a CORS preflight for GET and POST with the headers the protocol uses. */
@@ -121,6 +121,7 @@ export class Executor {
       baseIRI: graph.base,
       allowlist: config.serviceAllowlist,
       maxResults: config.limits.resultRows,
+      maxBytes: config.limits.resultBytes,
       timeoutMs: config.limits.timeoutMs,
       limitsDocs: `${config.publicBase}sparql#limits`,
     };
@@ -171,6 +172,7 @@ export class Executor {
     if (done.truncated) {
       headers['results-truncated'] = 'true';
       headers['results-limit'] = String(plan.job.maxResults);
+      if (done.cutBy === 'bytes') headers['results-limit-bytes'] = String(plan.job.maxBytes);
     }
     const answer: Answer = { status: 200, body: done.body, headers, etag };
     if (cacheKey) this.answers.set(cacheKey, answer);
@@ -198,6 +200,7 @@ function asHttpError(e: unknown): Error {
     case 'busy':
       return serviceUnavailable(e.message, 1);
     case 'timeout':
+    case 'memory':
       return new HttpError(503, e.message);
     case 'client':
       return badRequest(e.message);

@@ -36,6 +36,8 @@ export interface Job {
   extensions: boolean;
   allowlist: string[];
   maxResults: number;
+  /** Most bytes of body (UTF-8): rows past it are cut as those past maxResults are. */
+  maxBytes: number;
   timeoutMs: number;
   bindings?: Record<string, WireTerm>;
   /** Where a cut result points for the documentation of the limits. */
@@ -47,18 +49,21 @@ export interface Done {
   truncated: boolean;
   /** Rows, or triples, in the body. */
   count: number;
+  /** Set when the body was cut at the byte cap (Job.maxBytes) rather than, or as well as, at the row cap. */
+  cutBy?: 'bytes';
 }
 
 /**
  * Whose fault a failed query is: the client's, the time limit's, a remote SERVICE's or the remote store's
  * (upstream: it failed; upstream-timeout: the store did not answer in time; store-lost: its graph is not this
- * build's), or ours.
+ * build's), the thread's memory limit's, or ours.
  */
-export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 'store-lost' | 'internal';
+export type FailKind = 'client' | 'timeout' | 'memory' | 'upstream' | 'upstream-timeout' | 'store-lost' | 'internal';
+/** Every reply says how much heap the thread holds (MiB, V8's total), so that a grown thread can be replaced. */
 export type Reply =
-  | { type: 'ready' }
-  | ({ type: 'done'; id: number } & Done)
-  | { type: 'fail'; id: number; kind: FailKind; message: string; detail?: string };
+  | { type: 'ready'; heapMb: number }
+  | ({ type: 'done'; id: number; heapMb: number } & Done)
+  | { type: 'fail'; id: number; heapMb: number; kind: FailKind; message: string; detail?: string };
 
 export const toWire = (t: RDF.Term): WireTerm =>
   t.termType === 'Literal'

@@ -1,7 +1,7 @@
 // Runs queries on worker threads, at most `concurrency` at once; a query past its time limit is stopped by ending its thread.
 import { Worker } from 'node:worker_threads';
 import { Writer } from 'n3';
-import type { StoreConfig } from '../config.ts';
+import { DEFAULT_LIMITS, type StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
 import type { Done, FailKind, Job, Reply, WorkerInit } from './job.ts';
 
@@ -51,6 +51,8 @@ interface Running {
 class Thread {
   state: 'starting' | 'idle' | 'busy' | 'gone' = 'starting';
   idleSince = 0;
+  /** Heap the thread held when it became ready (MiB): its own baseline, whatever the graph's size. */
+  baseMb = 0;
   running: Running | undefined;
   constructor(readonly worker: Worker) {}
 }
@@ -74,6 +76,8 @@ export class QueryPool {
   constructor(
     private readonly init: WorkerInit,
     readonly concurrency: number,
+    /** Each thread's V8 heap limit, in MiB (Worker resourceLimits): a query past it ends its thread only. */
+    readonly memoryMb: number = DEFAULT_LIMITS.threadMemoryMb,
   ) {
     this.minThreads = Math.min(2, concurrency);
     this.share = clientShare(concurrency);
@@ -262,7 +266,7 @@ export class QueryPool {
 
   private spawn(): void {
     const kind = this.init.store?.kind ?? 'memory';
-    const worker = takePrestarted(kind) ?? newThread(kind);
+    const worker = takePrestarted(kind, this.memoryMb) ?? newThread(kind, this.memoryMb);
     this.started++;
     worker.unref();
     const t = new Thread(worker);
@@ -290,6 +294,7 @@ export class QueryPool {
 
   private onMessage(t: Thread, m: Reply): void {
     if (m.type === 'ready') {
+      t.baseMb = m.heapMb;
       this.release(t);
       this.ensureThreads();
       return;
@@ -298,16 +303,28 @@ export class QueryPool {
     if (!running || running.id !== m.id) return;
     clearTimeout(running.timer);
     t.running = undefined;
+    // A query that left its thread's heap grown by a quarter of the limit (garbage V8 keeps, or caches it filled)
+    // costs the process that memory until the thread ends: end it now, answer first, and start a fresh one.
+    const grown = m.heapMb - t.baseMb > this.memoryMb / 4;
+    if (grown) this.forget(t);
     if (m.type === 'done') {
-      running.resolve({ body: m.body, truncated: m.truncated, count: m.count });
-      this.release(t);
+      running.resolve({
+        body: m.body,
+        truncated: m.truncated,
+        count: m.count,
+        ...(m.cutBy ? { cutBy: m.cutBy } : {}),
+      });
+      if (grown) this.replace(t);
+      else this.release(t);
     } else if (m.kind === 'timeout') {
       // The engine goes on computing after its own deadline: only ending the thread stops it.
       running.reject(new QueryError('timeout', m.message));
-      this.kill(t);
+      if (grown) this.replace(t);
+      else this.kill(t);
     } else {
       running.reject(new QueryError(m.kind, m.message, m.detail));
-      this.release(t);
+      if (grown) this.replace(t);
+      else this.release(t);
     }
   }
 
@@ -316,9 +333,19 @@ export class QueryPool {
     this.forget(t);
     if (t.running) {
       clearTimeout(t.running.timer);
-      t.running.reject(new QueryError('internal', error.message));
+      // V8 ends a thread at its heap limit with this code: the query's fault, told as a limit, like the time one.
+      const oom = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      t.running.reject(
+        oom ? new QueryError('memory', memoryMessage(this.memoryMb)) : new QueryError('internal', error.message),
+      );
       t.running = undefined;
     }
+    this.ensureThreads();
+  }
+
+  /** Ends a thread already forgotten (grown too big) and starts what the pool needs instead. */
+  private replace(t: Thread): void {
+    t.worker.terminate().catch(() => {});
     this.ensureThreads();
   }
 
@@ -350,14 +377,21 @@ export class QueryPool {
 export const stoppedMessage = (ms: number): string =>
   `query exceeded the execution time limit of ${ms} ms and was stopped`;
 
-let prestarted: { worker: Worker; kind: StoreConfig['kind'] } | undefined;
+export const memoryMessage = (mb: number): string =>
+  `query exceeded the memory limit of ${mb} MiB per query and was stopped`;
+
+let prestarted: { worker: Worker; kind: StoreConfig['kind']; memoryMb: number } | undefined;
 
 /**
  * A query thread for a store of this kind. Only a thread over the memory store runs Comunica, so only that one
  * loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
  */
-function newThread(kind: StoreConfig['kind']): Worker {
-  return new Worker(ENTRY, { workerData: { comunica: kind === 'memory' } });
+function newThread(kind: StoreConfig['kind'], memoryMb: number): Worker {
+  // The heap limit makes a runaway query (a string doubled 26 times) end its own thread, not abort the process.
+  return new Worker(ENTRY, {
+    workerData: { comunica: kind === 'memory' },
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+  });
 }
 
 /**
@@ -365,20 +399,20 @@ function newThread(kind: StoreConfig['kind']): Worker {
  * server loads the graph, and the first pool over that kind of store takes it over. `npcsc-kg serve` calls it as
  * soon as it knows the store; a thread nobody takes lets the process exit.
  */
-export function prestartQueryThread(kind: StoreConfig['kind']): void {
+export function prestartQueryThread(kind: StoreConfig['kind'], memoryMb: number = DEFAULT_LIMITS.threadMemoryMb): void {
   if (prestarted) return;
-  const worker = newThread(kind);
+  const worker = newThread(kind, memoryMb);
   worker.unref();
   const drop = () => {
     if (prestarted?.worker === worker) prestarted = undefined;
   };
   worker.once('error', drop);
   worker.once('exit', drop);
-  prestarted = { worker, kind };
+  prestarted = { worker, kind, memoryMb };
 }
 
-function takePrestarted(kind: StoreConfig['kind']): Worker | undefined {
-  if (prestarted?.kind !== kind) return undefined;
+function takePrestarted(kind: StoreConfig['kind'], memoryMb: number): Worker | undefined {
+  if (prestarted?.kind !== kind || prestarted.memoryMb !== memoryMb) return undefined;
   const { worker } = prestarted;
   prestarted = undefined;
   return worker;
@@ -397,14 +431,19 @@ export const OXIGRAPH_THREADS = 2;
  * Graph. A thread reads the build cache's dump itself when there is one (no serialized copy per thread), or
  * holds no data at all when a remote store answers.
  */
-export function poolFor(graph: Graph, concurrency: number, store: StoreConfig = { kind: 'memory' }): QueryPool {
+export function poolFor(
+  graph: Graph,
+  concurrency: number,
+  store: StoreConfig = { kind: 'memory' },
+  memoryMb: number = DEFAULT_LIMITS.threadMemoryMb,
+): QueryPool {
   let byConcurrency = pools.get(graph);
   if (!byConcurrency) {
     byConcurrency = new Map();
     pools.set(graph, byConcurrency);
   }
   const slots = store.kind === 'oxigraph' ? Math.min(concurrency, OXIGRAPH_THREADS) : concurrency;
-  const key = `${slots} ${JSON.stringify(store)}`;
+  const key = `${slots} ${memoryMb} ${JSON.stringify(store)}`;
   let pool = byConcurrency.get(key);
   if (!pool) {
     const fromFile = store.kind === 'sparql' || graph.ntFile !== undefined;
@@ -426,6 +465,7 @@ export function poolFor(graph: Graph, concurrency: number, store: StoreConfig = 
         base: graph.base,
       },
       slots,
+      memoryMb,
     );
     byConcurrency.set(key, pool);
   }

@@ -1,5 +1,7 @@
 // Inside one worker thread: holds a copy of the store and runs one query at a time, answering with the serialized body.
-import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser, type Store } from 'n3';
 import { RdfStore } from 'rdf-stores';
@@ -9,7 +11,7 @@ import type { Backend } from '../store/backend.ts';
 import { RefusedQuery } from '../store/confine.ts';
 import { threadBackend } from '../store/open.ts';
 import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
-import { QueryTimeout, runQuery } from './engine.ts';
+import { QueryTimeout, type Row, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
 import { serializeBindings, serializeBoolean } from './results.ts';
@@ -86,20 +88,97 @@ async function execute(
     case 'boolean':
       return { body: serializeBoolean(job.format as never, result.value), truncated: false, count: 1 };
     case 'bindings': {
-      const body = serializeBindings(job.format as never, result.variables, result.rows);
+      const { rows, variables } = result;
+      const fit = await fitBytes(
+        rows.length,
+        job.maxBytes,
+        (i) => rowFloor(rows[i] as Row),
+        (n) => serializeBindings(job.format as never, variables, n === rows.length ? rows : rows.slice(0, n)),
+      );
+      const truncated = result.truncated || fit.cut;
       return {
-        body: result.truncated ? markTruncated(job.format, body, job.maxResults, job.limitsDocs) : body,
-        truncated: result.truncated,
-        count: result.rows.length,
+        body: truncated ? markTruncated(job.format, fit.body, job.maxResults, job.limitsDocs) : fit.body,
+        truncated,
+        count: fit.count,
+        ...(fit.cut ? { cutBy: 'bytes' as const } : {}),
       };
     }
     case 'quads': {
       // RDF writers (jsonld, rdflib) are loaded on the first graph result, not at thread start.
       const { serialize } = await import('../rdf/serialize.ts');
-      const body = await serialize(job.format as never, result.quads, init);
-      return { body, truncated: result.truncated, count: result.quads.length };
+      const { quads } = result;
+      const fit = await fitBytes(
+        quads.length,
+        job.maxBytes,
+        (i) => quadFloor(quads[i] as RDF.Quad),
+        (n) => serialize(job.format as never, n === quads.length ? quads : quads.slice(0, n), init),
+      );
+      return {
+        body: fit.body,
+        truncated: result.truncated || fit.cut,
+        count: fit.count,
+        ...(fit.cut ? { cutBy: 'bytes' as const } : {}),
+      };
     }
   }
+}
+
+/** Bytes a term takes in any result format at the least: its text, one byte a character. */
+const termFloor = (t: RDF.Term | undefined): number => (t ? t.value.length : 0);
+const rowFloor = (row: Row): number => {
+  let n = 0;
+  for (const t of Object.values(row)) n += termFloor(t);
+  return n;
+};
+const quadFloor = (q: RDF.Quad): number => termFloor(q.subject) + termFloor(q.predicate) + termFloor(q.object);
+
+/**
+ * The longest prefix of `total` items whose serialization fits in `maxBytes` (UTF-8). Items past the point where
+ * their text alone (`floor`) exceeds the cap are dropped before anything is written, so an answer of a few huge
+ * values is never serialized whole; the rest is found by bisection on the real serialization.
+ */
+async function fitBytes(
+  total: number,
+  maxBytes: number,
+  floor: (i: number) => number,
+  write: (n: number) => string | Promise<string>,
+): Promise<{ body: string; count: number; cut: boolean }> {
+  let bound = 0;
+  let hi = 0;
+  while (hi < total && bound + floor(hi) <= maxBytes) bound += floor(hi++);
+  const body = await write(hi);
+  if (hi === total && Buffer.byteLength(body) <= maxBytes) return { body, count: total, cut: false };
+  if (Buffer.byteLength(body) <= maxBytes) return { body, count: hi, cut: true };
+  let lo = 0;
+  let best = await write(0);
+  // Invariant: `lo` items fit (`best` is their text), `hi` items do not.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    const text = await write(mid);
+    if (Buffer.byteLength(text) <= maxBytes) {
+      lo = mid;
+      best = text;
+    } else hi = mid;
+  }
+  return { body: best, count: lo, cut: true };
+}
+
+/** The heap V8 holds for this thread (MiB), garbage included: what the process's RSS pays for it. */
+const heapMb = (): number => Math.round(getHeapStatistics().total_heap_size / 2 ** 20);
+
+// A full collection on demand, for the rare reply after which the heap looks grown: garbage alone must not make
+// the pool replace a thread (src/sparql/pool.ts replaces one grown by a quarter of its limit).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+let baseMb = 0;
+const GROWN_MB = (resourceLimits.maxOldGenerationSizeMb ?? 2048) / 4;
+
+/** The heap after a query, collected first when it looks grown. */
+function heapAfterQuery(): number {
+  const mb = heapMb();
+  if (mb - baseMb <= GROWN_MB) return mb;
+  collect();
+  return heapMb();
 }
 
 /** Whether this thread's queries go to a remote store (--store sparql): then every fetch is the store's. */
@@ -169,7 +248,8 @@ async function main(): Promise<void> {
             m.init.ntFile ? ntriplesFileQuads(m.init.ntFile) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
           );
         if (!backend) await warm(store as RdfStore);
-        port.postMessage({ type: 'ready' } satisfies Reply);
+        baseMb = heapMb();
+        port.postMessage({ type: 'ready', heapMb: baseMb } satisfies Reply);
         return { store, init: m.init };
       })();
       return;
@@ -178,10 +258,11 @@ async function main(): Promise<void> {
     try {
       if (!loaded) throw new Error('a job came before the data');
       const { store, init } = await loaded;
-      reply = { type: 'done', id: m.id, ...(await execute(store, init, m.job, datasets)) };
+      reply = { type: 'done', id: m.id, heapMb: 0, ...(await execute(store, init, m.job, datasets)) };
     } catch (e) {
-      reply = { type: 'fail', id: m.id, ...classify(e, m.job) };
+      reply = { type: 'fail', id: m.id, heapMb: 0, ...classify(e, m.job) };
     }
+    reply.heapMb = heapAfterQuery();
     port.postMessage(reply);
   });
 }

@@ -2,13 +2,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileAtomically } from '../atomic.ts';
 import { makeConfig } from '../config.ts';
 import { OutboundRefused } from '../outbound.ts';
 import { buildGraph, type Graph } from '../rdf/graph.ts';
 import { compactIri } from '../sparql/results.ts';
 import { NetworkError, WIKIDATA_API, WIKIDATA_QUERY_SERVICE, WikidataClient } from './client.ts';
 import { wikidataShapedTurtle } from './export.ts';
-import { type Linkset, LinksetError, linkMap, readLinkset, writeFileAtomically, writeLinkset } from './linkset.ts';
+import { type Linkset, LinksetError, linkMap, readLinkset, writeLinkset } from './linkset.ts';
 import { quickStatements } from './quickstatements.ts';
 import { acceptReviewed, DEFAULTS, type Review, reconcile } from './reconcile.ts';
 import { textTable } from './table.ts';

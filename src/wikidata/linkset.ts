@@ -1,7 +1,7 @@
 // The linkset data/links/wikidata.ttl: owl:sameAs links with their evidence, read and rewritten atomically.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Quad } from 'n3';
+import { writeFileAtomically } from '../atomic.ts';
 import { parseTurtle } from '../rdf/load.ts';
 import { NS } from '../rdf/ns.ts';
 import { ENTITY_NS } from './client.ts';
@@ -230,18 +230,6 @@ export function linksTurtle(links: readonly Link[], activities: readonly Activit
     );
   }
   return `${out.join('\n')}\n`;
-}
-
-/** Writes a file through a temporary sibling and a rename: readers never see half a file. */
-export function writeFileAtomically(file: string, text: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
 }
 
 /**

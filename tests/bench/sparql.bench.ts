@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
-import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
+import { DEFAULT_LIMITS, makeConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { loadGraph } from '../../src/rdf/graph.ts';
 import { runQuery } from '../../src/sparql/engine.ts';
 import { toWire } from '../../src/sparql/job.ts';
@@ -94,6 +94,7 @@ for (const q of examples) {
       extensions: true,
       allowlist: [],
       maxResults: 10_000,
+      maxBytes: DEFAULT_LIMITS.resultBytes,
       timeoutMs: 10_000,
       bindings,
       limitsDocs: '',

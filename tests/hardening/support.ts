@@ -25,7 +25,7 @@ export async function fullApp(overrides: Parameters<typeof testConfig>[0] = {}, 
   const g = graph ?? (await realGraph());
   const config = testConfig(overrides);
   const app = createApp(g, config, ROUTES);
-  await poolFor(g, config.limits.concurrency, config.store).ready();
+  await poolFor(g, config.limits.concurrency, config.store, config.limits.threadMemoryMb).ready();
   return { app, graph: g, config };
 }
 
@@ -197,4 +197,10 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
       timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
     }),
   ]);
+}
+
+/** `SELECT … { BIND("a" AS ?x0) BIND(CONCAT(?x0,?x0) AS ?x1) … }`, doubling the string `times` times. */
+export function doubling(times: number, select = '?s', extra = ''): string {
+  const binds = Array.from({ length: times }, (_, i) => `BIND(CONCAT(?x${i},?x${i}) AS ?x${i + 1})`);
+  return `SELECT ${select} WHERE { ${extra} BIND("a" AS ?x0) ${binds.join(' ')} }`;
 }

@@ -1,5 +1,18 @@
-// The build cache: a second start reads what the first built, and entries no one has used for a week go.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+// The build cache: a second start reads what the first built, every kind of damage to an entry is rebuilt, and entries no one has used for a week go.
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,4 +59,43 @@ describe('The build cache', () => {
     expect(again.store).toBeInstanceOf(FrozenStore);
     expect(Date.now() - statSync(metaFile).mtimeMs).toBeLessThan(60_000);
   });
+});
+
+describe('A build cache entry damaged in any way', () => {
+  const config = makeConfig({ root, serviceAllowlist: [] });
+  const { ntFile, metaFile } = cacheFiles(config);
+  /** Each kind of damage, done to one of the entry's two files. */
+  const damages: [string, (file: string) => void][] = [
+    ['a directory', (f) => mkdirSync(f)],
+    [
+      'a directory with files in it',
+      (f) => {
+        mkdirSync(f);
+        writeFileSync(path.join(f, 'x'), 'x');
+      },
+    ],
+    ['a dangling symbolic link', (f) => symlinkSync(path.join(root, 'nowhere'), f)],
+    ['a symbolic link to another file', (f) => symlinkSync(path.join(root, 'data', 'people.ttl'), f)],
+    ['a named pipe (a read would block for ever)', (f) => execFileSync('mkfifo', [f])],
+    ['an empty file', (f) => writeFileSync(f, '')],
+    ['a cut-off file', (f) => writeFileSync(f, readFileSync(f).subarray(0, 100))],
+  ];
+  for (const [kind, damage] of damages) {
+    for (const which of ['nt', 'json'] as const) {
+      it(`should be rebuilt when its .${which} is ${kind}`, async () => {
+        await loadGraph(config);
+        const file = which === 'nt' ? ntFile : metaFile;
+        if (kind !== 'a cut-off file') rmSync(file, { force: true });
+        damage(file);
+        const graph = await loadGraph(config);
+        expect(graph.counts.total).toBeGreaterThan(0);
+        // Rebuilt into the cache, not merely built past it: the next start reads the entry again.
+        expect(graph.ntFile).toBe(ntFile);
+        for (const f of [ntFile, metaFile]) expect(lstatSync(f).isFile()).toBe(true);
+        const again = await loadGraph(config);
+        expect(again.store).toBeInstanceOf(FrozenStore);
+        expect(again.hash).toBe(graph.hash);
+      }, 60_000);
+    }
+  }
 });
