@@ -153,7 +153,10 @@ function names(catalogue: Catalogue, ids: readonly string[], text: string): bool
     const e = catalogue.byId.get(iri.slice(`${catalogue.base}id/`.length));
     if (!e) return false;
     if (text === e.id || text === e.iri) return true;
-    return e.labels.some((l) => l.compact === q.compact || (q.tokens.length > 0 && nameSimilarity(q, l).sim >= 0.55));
+    // Every word of the value in one label: "Secretary-General" names the office whose label begins with it.
+    return e.labels.some(
+      (l) => l.compact === q.compact || (q.tokens.length > 0 && q.tokens.every((t) => l.tokens.includes(t))),
+    );
   });
 }
 
@@ -173,7 +176,9 @@ function personEvidence(catalogue: Catalogue, e: Entry, q: ScoringQuery, textYea
       out.push(
         offices.length === 0
           ? ev('position', 'absent', 0, 'no office held in our data')
-          : ev('position', held ? 'match' : 'mismatch', WEIGHTS.position, `office "${p.text}"`),
+          : held
+            ? ev('position', 'match', WEIGHTS.position, `held the office "${p.text}"`)
+            : ev('position', 'mismatch', WEIGHTS.position, `held no office "${p.text}"`, -WEIGHTS.position),
       );
     } else if (p.pid === 'npcTerm') {
       const n = termNumber(p.text);
@@ -182,7 +187,9 @@ function personEvidence(catalogue: Catalogue, e: Entry, q: ScoringQuery, textYea
       out.push(
         terms.length === 0
           ? ev('term', 'absent', 0, 'no NPC term in our data')
-          : ev('term', held ? 'match' : 'mismatch', WEIGHTS.term, `NPC term "${p.text}"`),
+          : held
+            ? ev('term', 'match', WEIGHTS.term, `in office in the NPC term "${p.text}"`)
+            : ev('term', 'mismatch', WEIGHTS.term, `not in office in the NPC term "${p.text}"`, -WEIGHTS.term),
       );
     }
   }
