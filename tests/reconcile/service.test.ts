@@ -61,14 +61,22 @@ const matched = (r: { result: Candidate[] } | undefined) => r?.result.filter((c)
 describe('The manifest', () => {
   it('should validate against the 0.2 manifest schema and offer view, preview, suggest and extension', async () => {
     const { body } = await getJson('/reconcile', undefined, MANIFEST);
-    const m = body as Record<string, any>;
+    const m = body as {
+      versions: string[];
+      identifierSpace: string;
+      view: { url: string };
+      preview: { url: string };
+      suggest: Record<string, { service_url: string }>;
+      extend: { propose_properties: { service_path: string } };
+      defaultTypes: { id: string }[];
+    };
     expect(m.versions).toEqual(['0.1', '0.2']);
     expect(m.identifierSpace).toBe(`${BASE}id/`);
     expect(m.view.url).toBe(`${ORIGIN}/id/{{id}}`);
     expect(m.preview.url).toContain('{{id}}');
-    for (const s of ['entity', 'type', 'property']) expect(m.suggest[s].service_url).toBe(`${ORIGIN}/reconcile`);
+    for (const s of ['entity', 'type', 'property']) expect(m.suggest[s]?.service_url).toBe(`${ORIGIN}/reconcile`);
     expect(m.extend.propose_properties.service_path).toBe('/propose_properties');
-    expect(m.defaultTypes.map((t: { id: string }) => t.id)).toContain('https://schema.org/Person');
+    expect(m.defaultTypes.map((t) => t.id)).toContain('https://schema.org/Person');
   });
 
   it('should be the JSONP a 0.1 client asks for with a callback, and refuse a callback that is not an identifier', async () => {
