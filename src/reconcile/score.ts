@@ -1,6 +1,6 @@
 // Scoring a reconciliation query against the catalogue: candidates by name (every label, en and zh-Hans), then years, offices and NPC terms.
 import { clearBest, corroborated, type Evidence, nameAgrees, type Outcome } from '../matching.ts';
-import { type Catalogue, type Entry, type Kind, type Label, labelOf } from '../search/catalogue.ts';
+import { bigrams, type Catalogue, dice, type Entry, type Kind, type Label, labelOf } from '../search/catalogue.ts';
 
 /** One property of a query, already checked: what it says and what it is compared with. */
 export type QueryProperty =
@@ -37,33 +37,6 @@ const ev = (criterion: string, outcome: Outcome, weight: number, detail: string,
   points: points ?? (outcome === 'match' || outcome === 'alias' ? weight : 0),
   detail,
 });
-
-/**
- * Character bigrams of a label's words, the spaces between them included (a bigram across two words would make
- * "Peng Zhen" look like "Yang Zhenwu"); Han characters count one each.
- */
-function bigrams(l: Label): string[] {
-  const chars = [...l.tokens.join(' ')];
-  if (chars.length < 2) return chars;
-  const out: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
-  return out;
-}
-
-function dice(a: string[], b: string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const counts = new Map<string, number>();
-  for (const x of a) counts.set(x, (counts.get(x) ?? 0) + 1);
-  let shared = 0;
-  for (const x of b) {
-    const n = counts.get(x) ?? 0;
-    if (n > 0) {
-      shared++;
-      counts.set(x, n - 1);
-    }
-  }
-  return (2 * shared) / (a.length + b.length);
-}
 
 /** How well the query's name agrees with one label: 1 the same (spaces, case, tone marks aside), down to 0. */
 export function nameSimilarity(q: Label, l: Label): { sim: number; outcome: Outcome } {

@@ -183,3 +183,31 @@ export function displayName(e: Entry, lang = 'en'): string {
 export function chineseName(e: Entry): string | undefined {
   return e.labels.find((l) => l.lang === 'zh-Hans' && !l.alt)?.text;
 }
+
+/**
+ * Character bigrams of a label's words, the spaces between them included (a bigram across two words would make
+ * "Peng Zhen" look like "Yang Zhenwu"); Han characters count one each.
+ */
+export function bigrams(l: Label): string[] {
+  const chars = [...l.tokens.join(' ')];
+  if (chars.length < 2) return chars;
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
+  return out;
+}
+
+/** Dice's coefficient of two bigram lists (multisets): 1 the same, 0 nothing shared. */
+export function dice(a: string[], b: string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const x of a) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let shared = 0;
+  for (const x of b) {
+    const n = counts.get(x) ?? 0;
+    if (n > 0) {
+      shared++;
+      counts.set(x, n - 1);
+    }
+  }
+  return (2 * shared) / (a.length + b.length);
+}
