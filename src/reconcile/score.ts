@@ -213,6 +213,8 @@ export function scoreQuery(index: NameIndex, q: ScoringQuery): Scored[] {
   if ('why' in decision) return scored;
   const { best } = decision;
   if (!nameAgrees(best.evidence)) return scored;
+  // Evidence against the best (a year, an office or a term that disagrees) leaves it to a person, whatever the sum.
+  if (best.evidence.some((x) => x.outcome === 'mismatch')) return scored;
   // Between two of the same name (anywhere in the catalogue, not only among the candidates returned), a name alone
   // is never enough: the shared rule asks for a year, an office or an NPC term that agrees.
   const namesakes = index.catalogue.entries.some(

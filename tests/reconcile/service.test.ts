@@ -132,6 +132,14 @@ describe('Reconciliation queries', () => {
       term: { query: 'Li Jianguo', properties: [{ pid: 'npcTerm', v: '11th' }] },
       termZh: { query: '李建国', properties: [{ pid: 'npcTerm', v: '第十一届' }] },
       wrongTerm: { query: 'Li Jianguo', properties: [{ pid: 'npcTerm', v: '3' }] },
+      twoForOneAgainst: {
+        query: 'Peng Zhen',
+        properties: [
+          { pid: 'birthYear', v: '1902' },
+          { pid: 'office', v: 'Chairperson' },
+          { pid: 'npcTerm', v: '14' },
+        ],
+      },
     });
     expect(matched(r.born)).toEqual(['person/peng-zhen']);
     expect(matched(r.wrongYear)).toEqual([]);
@@ -142,6 +150,9 @@ describe('Reconciliation queries', () => {
     expect(matched(r.term)).toEqual(['person/li-jianguo']);
     expect(matched(r.termZh)).toEqual(['person/li-jianguo']);
     expect(matched(r.wrongTerm)).toEqual([]);
+    // Two agree and one disagrees: the sum would pass, but evidence against is never matched over.
+    expect(r.twoForOneAgainst?.result[0]?.score).toBeGreaterThanOrEqual(80);
+    expect(matched(r.twoForOneAgainst)).toEqual([]);
   });
 
   it('should leave a family name shared by several unmatched, all of them candidates, and find nothing for an absent name', async () => {
