@@ -160,6 +160,10 @@ afterAll(async () => {
   }
 });
 
+describe.runIf(!runs)('OpenRefine', () => {
+  it.skip(`is not installed (${HOME}/refine): apt-get install -y openrefine, or set OPENREFINE_HOME`, () => {});
+});
+
 describe.skipIf(!runs)('OpenRefine reconciling a column of names against /reconcile', () => {
   let byName: Map<string, Recon | undefined>;
 
