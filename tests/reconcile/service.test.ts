@@ -427,11 +427,11 @@ describe('Suggest, preview and data extension', () => {
     const s = n(`${BASE}id/person/x`);
     store.addQuad(quad(s, n(`${NS.rdf}type`), n(`${NS.schema}Person`)));
     store.addQuad(quad(s, n(`${NS.rdfs}label`), l('X Y', 'en')));
-    store.addQuad(quad(s, n(`${NS.owl}sameAs`), n('http://www.wikidata.org/entity/Q42')));
+    store.addQuad(quad(s, n(`${NS.owl}sameAs`), n('http://www.wikidata.org/entity/Q900000042')));
     const svc = new ReconcileService(buildCatalogue(store, BASE), `${ORIGIN}/`);
     const out = svc.extend({ ids: ['person/x'], properties: [{ id: 'wikidata' }] }) as {
       rows: Record<string, Record<string, unknown>>;
     };
-    expect(out.rows['person/x']?.wikidata).toEqual([{ str: 'Q42' }]);
+    expect(out.rows['person/x']?.wikidata).toEqual([{ str: 'Q900000042' }]);
   });
 });
