@@ -30,6 +30,11 @@ type Out = { out: (s: string) => void; err: (s: string) => void };
 export interface ExportOptions {
   /** Public URL of a live SPARQL endpoint to link to; without one, pages carry no SPARQL links. */
   sparqlEndpoint?: string | undefined;
+  /**
+   * Public URL of a running server's /search for the pages' search box, on the export's own origin (the pages'
+   * policy lets forms go to this site only: the host routes that path to `npcsc-kg serve`); without one, no box.
+   */
+  search?: string | undefined;
   /** Called after each file is rendered; throwing aborts the export (the previous one stays). */
   onProgress?: (done: number, total: number) => void;
   /** Most URLs in one sitemap file (default 50,000); past it sitemap.xml indexes sitemap-1.xml, sitemap-2.xml, … */
@@ -56,6 +61,7 @@ export async function exportSite(
   // Each file is rendered once and written: nothing is kept (at 1M triples the site is gigabytes).
   const pub = new Publisher(graph, config, {
     sparqlEndpoint: opts.sparqlEndpoint,
+    search: opts.search,
     sitemapMaxUrls: opts.sitemapMaxUrls,
     documentCacheBytes: 0,
   });
@@ -248,7 +254,7 @@ set $npcsc_ext_read $npcsc_ext;
 ${locations.join('')}`;
 }
 
-/** `npcsc-kg export --out site/ [--public-base URL] [--base IRI] [--sparql URL] [--root DIR]` */
+/** `npcsc-kg export --out site/ [--public-base URL] [--base IRI] [--sparql URL] [--search URL] [--root DIR]` */
 export async function exportCommand(args: string[], io: Out): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -258,6 +264,7 @@ export async function exportCommand(args: string[], io: Out): Promise<number> {
       base: { type: 'string' },
       root: { type: 'string' },
       sparql: { type: 'string' },
+      search: { type: 'string' },
     },
   });
   const config = makeConfig({
@@ -278,6 +285,7 @@ export async function exportCommand(args: string[], io: Out): Promise<number> {
   try {
     result = await exportSite(graph, config, out, {
       sparqlEndpoint: values.sparql,
+      search: values.search,
       ...(tty
         ? {
             onProgress: (done: number, total: number) => {

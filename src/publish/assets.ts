@@ -16,6 +16,10 @@ header.site { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.
 header.site .brand { font-weight: 700; color: var(--fg); text-decoration: none; }
 header.site nav ul { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; margin: 0; padding: 0; }
 header.site .lang-switch { margin-left: auto; }
+header.site form.search { display: flex; gap: .25rem; }
+header.site form.search input[type=search] { min-width: 12rem; padding: .2rem .4rem; font: inherit; }
+ol.search-results li { margin: .25rem 0; }
+ol.search-results .kind { color: var(--muted); font-size: .85em; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: .5rem 0 .25rem; }
 h2 { font-size: 1.25rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }

@@ -85,6 +85,15 @@ const en = {
   died: 'Died',
   ordinalOf: (n: string) => `no. ${n}`,
   footer: 'Data: CC0 1.0. Every fact names the sources it was read from.',
+  search: 'Search',
+  searchPlaceholder: 'A person, office, body or NPC term',
+  searchResults: (n: number, q: string) => `${n} ${n === 1 ? 'result' : 'results'} for \u201c${q}\u201d`,
+  searchNone: (q: string) => `Nothing in the dataset is named \u201c${q}\u201d.`,
+  searchNear: 'Near matches:',
+  searchEmpty:
+    'Type a name in English or Chinese: a person, an office, a body or a term of the National People\u2019s Congress.',
+  searchMore: (n: number) => `\u2026 and ${n} more: make the search longer.`,
+  kinds: { person: 'person', office: 'office', org: 'organisation', 'npc-term': 'NPC term' } as Record<string, string>,
 };
 
 export type Strings = typeof en;
@@ -172,6 +181,14 @@ const zh: Strings = {
   died: '逝世',
   ordinalOf: (n: string) => `第${n}任`,
   footer: '数据：CC0 1.0。每一事实均注明其来源。',
+  search: '搜索',
+  searchPlaceholder: '人物、职位、机构或人大届次',
+  searchResults: (n: number, q: string) => `\u201c${q}\u201d的搜索结果：${n} 项`,
+  searchNone: (q: string) => `数据集中没有名为\u201c${q}\u201d的事物。`,
+  searchNear: '相近的名称：',
+  searchEmpty: '请输入中文或英文名称：人物、职位、机构或全国人民代表大会届次。',
+  searchMore: (n: number) => `\u2026\u2026另有 ${n} 项：请输入更长的搜索词。`,
+  kinds: { person: '人物', office: '职位', org: '机构', 'npc-term': '全国人大届次' },
 };
 
 export function strings(lang: Lang): Strings {

@@ -34,6 +34,8 @@ export interface PublishOptions {
   sparqlEndpoint?: string | undefined;
   /** Public URL of the API description to link to. */
   apiDescription?: string | undefined;
+  /** Public URL of the search route the pages' search box sends to; no box without one. */
+  search?: string | undefined;
   /** The day drawn as "now" on timelines (default: today). */
   now?: number;
   /** Most URLs in one sitemap file (default 50,000, the protocol's limit); past it sitemap.xml indexes parts. */
@@ -331,6 +333,7 @@ export class Publisher {
       ix,
       sparql: this.options.sparqlEndpoint,
       api: this.options.apiDescription,
+      search: this.options.search,
     };
   }
 }

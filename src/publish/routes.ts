@@ -37,6 +37,7 @@ function mountLinkedData(
   const pub = new Publisher(graph, config, {
     sparqlEndpoint: `${config.publicBase}sparql`,
     apiDescription: `${config.publicBase}api/openapi.json`,
+    search: `${config.publicBase}search`,
     sitemapMaxUrls: options.sitemapMaxUrls,
   });
   const h = handlers(pub);

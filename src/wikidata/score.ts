@@ -1,4 +1,5 @@
 // Scoring a Wikidata candidate against one of our resources: each piece of evidence, its weight, the score.
+import { type Evidence, type Outcome, corroborated as sharedRule } from '../matching.ts';
 import { itemValues, labelsIn, normaliseLabel, type OurLanguage, P, timeValues, type WdEntity } from './entity.ts';
 import type { Kind, Resource } from './resources.ts';
 import { toIso, type WdDate } from './time.ts';
@@ -7,15 +8,7 @@ import { toIso, type WdDate } from './time.ts';
 export const HUMAN_LABELS = ['human'];
 export const COUNTRY_LABELS = ["people's republic of china", 'china'];
 
-export type Outcome = 'match' | 'alias' | 'mismatch' | 'absent' | 'disqualifies';
-
-export interface Evidence {
-  criterion: string;
-  outcome: Outcome;
-  weight: number;
-  points: number;
-  detail: string;
-}
+export type { Evidence, Outcome };
 
 export interface Candidate {
   id: string;
@@ -139,10 +132,7 @@ export function score(resource: Resource, e: WdEntity, ctx: Context): { score: n
   return { score: value, evidence };
 }
 
-/** A name alone is never enough: what else must agree before a link may be accepted without a reviewer. */
+/** A name alone is never enough: the rule every reconciliation here shares (src/matching.ts). */
 export function corroborated(kind: Kind, evidence: readonly Evidence[]): boolean {
-  const ok = (c: string) => evidence.some((x) => x.criterion === c && (x.outcome === 'match' || x.outcome === 'alias'));
-  const label = ok('label@en') || ok('label@zh-hans');
-  if (kind === 'person') return label && (ok('birth') || ok('death') || ok('position'));
-  return label && evidence.filter((x) => x.outcome === 'match' || x.outcome === 'alias').length >= 2;
+  return sharedRule(kind, evidence);
 }

@@ -85,6 +85,15 @@ describe('A static export', () => {
     expect(html).not.toContain('query-this');
   });
 
+  it('carries no search box without a search server, and one that sends there with --search', async () => {
+    expect(readFileSync(path.join(out, 'index.zh-Hans.html'), 'utf8')).not.toContain('role="search"');
+    const withSearch = path.join(work, 'with-search');
+    await exportSite(graph, testConfig({ publicBase: site.url }), withSearch, { search: `${site.url}search` });
+    const page = readFileSync(path.join(withSearch, 'index.zh-Hans.html'), 'utf8');
+    expect(page).toContain(`<form class="search" role="search" action="${site.url}search" method="get">`);
+    expect(page).toContain('<input type="hidden" name="lang" value="zh-Hans">');
+  });
+
   it('publishes the same bytes as the server for the same configuration', async () => {
     const app = createApp(graph, testConfig({ publicBase: site.url }), [linkedDataRoutes]);
     for (const file of ['doc/person/peng-zhen.ttl', 'doc/office/secretary-general.jsonld', 'dump.csv']) {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { headersFile } from '../../src/export/site.ts';
 import { PAGE_CSP, QUERY_PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
+import { PREVIEW_CSP } from '../../src/reconcile/routes.ts';
 import { crawl } from '../publish/helpers.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { fullApp } from './support.ts';
@@ -75,6 +76,19 @@ const SAMPLES: [string, RequestInit?][] = [
   ['/assets/yasgui/nothing.js'],
   ['/no/such/path'],
   ['/doc/person/peng-zhen', { method: 'HEAD' }],
+  ['/search?q=peng'],
+  ['/search?q=peng&format=json'],
+  ['/search?q=peng', { headers: { accept: 'image/png' } }],
+  ['/reconcile'],
+  ['/reconcile?callback=cb'],
+  [
+    '/reconcile',
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'queries={' },
+  ],
+  ['/reconcile', { method: 'OPTIONS' }],
+  ['/reconcile/suggest/entity?prefix=peng'],
+  ['/reconcile/preview?id=person/peng-zhen'],
+  ['/reconcile/preview?id=nobody'],
 ];
 
 beforeAll(async () => {
@@ -106,7 +120,10 @@ describe('Every response of the app', () => {
     const html = seen.filter((s) => (s.headers.get('content-type') ?? '').startsWith('text/html'));
     expect(html.length).toBeGreaterThan(50);
     for (const s of html) {
-      const expected = new URL(s.url, ORIGIN).pathname === '/sparql' ? QUERY_PAGE_CSP : PAGE_CSP;
+      const pathname = new URL(s.url, ORIGIN).pathname;
+      // The reconciliation preview is made to be framed by OpenRefine: its own policy, still without script.
+      const expected =
+        pathname === '/sparql' ? QUERY_PAGE_CSP : pathname === '/reconcile/preview' ? PREVIEW_CSP : PAGE_CSP;
       expect(s.headers.get('content-security-policy'), `${s.url} (${s.status})`).toBe(expected);
     }
   });

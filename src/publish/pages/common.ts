@@ -30,6 +30,8 @@ export interface PageCtx {
   sparql?: string | undefined;
   /** Public URL of the API description, when there is one. */
   api?: string | undefined;
+  /** Public URL of the search route (/search), when there is one: the header's search box sends there. */
+  search?: string | undefined;
 }
 
 export const npcscOf = (ctx: PageCtx): string => `${ctx.iris.base}ontology#`;

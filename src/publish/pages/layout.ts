@@ -37,6 +37,8 @@ export interface PageSpec {
   embed?: object | undefined;
   main: Html;
   bodyClass?: string;
+  /** The text already in the search box (on the search page). */
+  searched?: string;
 }
 
 /** A link that opens the SPARQL endpoint prefilled with a query about `iri`. */
@@ -73,6 +75,7 @@ ${nav(iris.docUrl('doc/dataset/npcsc-kg', 'html', lang), t.dataset)}
 ${ctx.sparql ? nav(ctx.sparql, t.sparql) : ''}
 ${ctx.api ? nav(ctx.api, t.api) : ''}
 </ul></nav>
+${searchBox(ctx, spec.searched)}
 ${urls ? html`<a class="lang-switch" href="${urls.byLang[other]}" hreflang="${other}" lang="${other}" rel="alternate">${t.otherLanguage}</a>` : ''}
 </header>
 <main id="main">
@@ -88,6 +91,16 @@ ${spec.topic ? html`<p class="iri">${t.canonicalIri}: <code>${spec.topic}</code>
 </html>
 `;
   return doc.s;
+}
+
+/** The search box: a plain form (no script), to the search route in the page's language. */
+function searchBox(ctx: PageCtx, value: string | undefined): Html | '' {
+  if (!ctx.search) return '';
+  const { t, lang } = ctx;
+  return html`<form class="search" role="search" action="${ctx.search}" method="get">
+<input type="search" name="q" value="${value ?? ''}" placeholder="${t.searchPlaceholder}" aria-label="${t.search}" maxlength="200" required>
+${lang === 'en' ? '' : html`<input type="hidden" name="lang" value="${lang}">`}<button type="submit">${t.search}</button>
+</form>`;
 }
 
 function alternates(urls: PageUrls, lang: Lang): Html {
