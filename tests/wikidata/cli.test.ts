@@ -41,8 +41,8 @@ describe('The wikidata command', () => {
       progress: true,
     });
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/\[1\/48\] Chairperson of the Standing Committee/);
-    expect(r.err).toMatch(/\[48\/48\] Zhu De\n/);
+    expect(r.err).toMatch(/\[1\/49\] Chairperson of the Standing Committee/);
+    expect(r.err).toMatch(/\[49\/49\] Zhu De\n/);
   });
 
   it('verifies an empty linkset with no request and no complaint', async () => {
