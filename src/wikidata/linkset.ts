@@ -1,4 +1,5 @@
 // The linkset data/links/wikidata.ttl: owl:sameAs links with their evidence, read and rewritten atomically.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Quad } from 'n3';
@@ -28,6 +29,7 @@ export function linksetTerms(base: string) {
         .replace(/[^A-Za-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')}`,
     activity: (startedAt: string) => `${ds}wikidata-reconciliation-${startedAt.replace(/[^0-9TZ]/g, '')}`,
+    person: (name: string) => `${ds}wikidata-reviewer-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
     importActivity: (startedAt: string) => `${ds}wikidata-evidence-import-${startedAt.replace(/[^0-9TZ]/g, '')}`,
   };
 }
@@ -246,12 +248,15 @@ export function linksTurtle(links: readonly Link[], activities: readonly Activit
   const r = (iri: string) => iriRef(iri, base);
   const out: string[] = [MARKER, PREFIXES, npcscPrefix(base), ''];
   const documents = new Map<string, EvidenceDocument>();
+  const people = new Map<string, string>();
   const sorted = [...links].sort((a, b) => (a.resource < b.resource ? -1 : 1));
   for (const l of sorted) out.push(`${r(l.resource)} owl:sameAs wd:${l.qid} .`);
   for (const l of sorted) {
     const node = t.linkNode(l.resource);
-    const agent =
-      l.acceptedBy.kind === 'tool' ? r(t.tool) : `[ a prov:Person , prov:Agent ; foaf:name ${str(l.acceptedBy.name)} ]`;
+    // A person is a named node (a fragment of the dataset's IRI), not a blank node: documents are written
+    // without blank nodes, and the same reviewer of several links is one agent.
+    const agent = l.acceptedBy.kind === 'tool' ? r(t.tool) : r(t.person(l.acceptedBy.name));
+    if (l.acceptedBy.kind === 'person') people.set(t.person(l.acceptedBy.name), l.acceptedBy.name);
     const quotations = (l.documents ?? []).map((d, i) => {
       documents.set(documentIri(d), d);
       return { iri: `${node}-evidence-${i + 1}`, d };
@@ -287,6 +292,9 @@ export function linksTurtle(links: readonly Link[], activities: readonly Activit
         `    dcterms:source ${r(documentIri(x.d))} .`,
       );
     }
+  }
+  for (const [iri, name] of [...people].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.push('', `${r(iri)} a prov:Person , prov:Agent ;`, `    foaf:name ${str(name)} .`);
   }
   for (const [iri, d] of [...documents].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const title = `${d.path ? `File ${d.path} of the` : 'The'} GitHub repository ${d.repository}${d.commit ? `, commit ${d.commit}` : ''}`;
