@@ -58,7 +58,8 @@ const USAGE = `usage: npcsc-kg wikidata <subcommand> [options]
   verify    [--json] [--snapshot wikidata-snapshot.json]
             fetch every linked entity and report what differs; keep what was fetched
   export    [--format turtle|qs] [--snapshot wikidata-snapshot.json] [--out FILE]
-            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot
+            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot;
+            exits 3 with a message when the linkset holds no link
 
 common: --root DIR  --base IRI  --linkset FILE  --api ${WIKIDATA_API}
         --endpoint ${WIKIDATA_QUERY_SERVICE}  --pace 1000 (ms between requests)  --timeout 30000 (ms)
@@ -263,6 +264,14 @@ async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
   const format = values.format ?? 'turtle';
   if (format !== 'turtle' && format !== 'qs') throw new Usage(`--format must be turtle or qs, got "${format}"`);
   const s = await setup(values, io, deps);
+  if (s.linkset.links.length === 0) {
+    // Printing nothing with success would read as "Wikidata lacks nothing"; the truth is that nothing is linked.
+    io.err(
+      `npcsc-kg wikidata export: ${s.linksetFile} holds no link, so there is nothing to export; link resources first ` +
+        '(`npcsc-kg wikidata reconcile`, `accept` or `import`)\n',
+    );
+    return EXIT.input;
+  }
   let text: string;
   if (format === 'turtle') {
     text = await wikidataShapedTurtle(s.graph, s.linkset);

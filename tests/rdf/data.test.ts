@@ -104,14 +104,42 @@ describe('The real dataset', () => {
   it('materialises the alignments for schema.org, ORG and Wikidata consumers', () => {
     const t = id('tenure/secretary-general/14');
     expect(objects(t, `${NS.schema}startDate`).map((o) => o.value)).toEqual(['2023-03-10']);
-    expect(objects(t, `${NS.wdt}P580`).map((o) => o.value)).toEqual(['2023-03-10']);
-    expect(objects(t, `${NS.wdt}P1365`).map((o) => o.value)).toEqual([id('tenure/secretary-general/13')]);
     expect(objects(id('person/liu-qi'), `${NS.wdt}P39`).map((o) => o.value)).toContain(id('office/secretary-general'));
     expect(objects(id('person/liu-qi'), `${NS.schema}memberOf`).map((o) => o.value)).toContain(t);
     expect(objects(t, `${NS.rdf}type`).map((o) => o.value)).toEqual(
       expect.arrayContaining([`${NS.schema}OrganizationRole`, `${NS.org}Membership`]),
     );
     expect(objects(id('office/secretary-general'), `${NS.org}heldBy`).length).toBe(13);
+  });
+
+  it("writes each tenure as a p:P39 statement in Wikidata's model, with no direct property on it", () => {
+    const t = id('tenure/secretary-general/14');
+    expect(objects(id('person/liu-qi'), `${NS.p}P39`).map((o) => o.value)).toEqual([t]);
+    expect(objects(t, `${NS.ps}P39`).map((o) => o.value)).toEqual([id('office/secretary-general')]);
+    // Replaces and replaced by name people, not tenures.
+    expect(objects(t, `${NS.pq}P1365`).map((o) => o.value)).toEqual([id('person/yang-zhenwu')]);
+    expect(objects(id('tenure/secretary-general/13'), `${NS.pq}P1366`).map((o) => o.value)).toEqual([
+      id('person/liu-qi'),
+    ]);
+    // A time value with its precision: Ji Pengfei's end is a month (10), Wang Hanbin's a year (9).
+    const timeOf = (tenure: string, pid: string) => {
+      const node = objects(id(tenure), `http://www.wikidata.org/prop/qualifier/value/${pid}`)[0]?.value ?? '';
+      return [
+        one(node, 'http://wikiba.se/ontology#timeValue').value,
+        one(node, 'http://wikiba.se/ontology#timePrecision').value,
+      ];
+    };
+    expect(timeOf('tenure/secretary-general/3', 'P582')).toEqual(['1979-09-01T00:00:00Z', '10']);
+    expect(timeOf('tenure/secretary-general/6', 'P582')).toEqual(['1988-01-01T00:00:00Z', '9']);
+    expect(timeOf('tenure/secretary-general/14', 'P580')).toEqual(['2023-03-10T00:00:00Z', '11']);
+    // The parliamentary term only where its item is known (the 12th NPC).
+    const withTerm = graph.store.getSubjects(`${NS.pq}P2937`, null, null).map((s) => s.value);
+    expect(withTerm.sort()).toEqual([id('tenure/chairperson/9'), id('tenure/secretary-general/12')].sort());
+    for (const q of graph.store.getQuads(null, null, null, null)) {
+      if (q.predicate.value.startsWith(NS.wdt)) {
+        expect(graph.store.countQuads(q.subject, `${NS.rdf}type`, npcsc('Tenure'), null), q.subject.value).toBe(0);
+      }
+    }
   });
 
   it('labels the office in English and simplified Chinese', () => {
@@ -134,9 +162,10 @@ describe('The real dataset', () => {
       .map((q) => [q.subject.value, q.object.value.slice(NS.wd.length)]);
     expect(Object.fromEntries(sameAs)).toEqual(Object.fromEntries(Object.entries(LINKED).map(([r, q]) => [id(r), q])));
     const toWikidata = graph.store.getQuads(null, null, null, null).filter((q) => q.object.value.startsWith(NS.wd));
-    // Each link as owl:sameAs (and schema:sameAs, its alignment) and as the rdf:object of its evidence node.
+    // Each link as owl:sameAs (and schema:sameAs, its alignment) and as the rdf:object of its evidence node;
+    // the 12th NPC's item also as the parliamentary-term qualifier of the Wikidata view.
     expect([...new Set(toWikidata.map((q) => q.predicate.value))].sort()).toEqual(
-      [`${NS.rdf}object`, `${NS.owl}sameAs`, `${NS.schema}sameAs`].sort(),
+      [`${NS.rdf}object`, `${NS.owl}sameAs`, `${NS.schema}sameAs`, `${NS.pq}P2937`].sort(),
     );
     for (const [resource, qid] of Object.entries(LINKED)) {
       const [node] = graph.store.getSubjects(`${NS.rdf}subject`, id(resource), null);

@@ -45,6 +45,13 @@ describe('The wikidata command', () => {
     expect(r.err).toMatch(/\[49\/49\] Zhu De\n/);
   });
 
+  it.each(['turtle', 'qs'])('says so when asked to export (%s) from an empty linkset, and exits 3', async (format) => {
+    const r = await run(['export', '--format', format, '--linkset', w.linkset], { graph });
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/holds no link, so there is nothing to export/);
+    expect(r.out).toBe('');
+  });
+
   it('verifies an empty linkset with no request and no complaint', async () => {
     const from = wd.requests.length;
     const r = await run(['verify', ...endpoints(wd, ['--linkset', w.linkset, '--snapshot', `${w.dir}/snap.json`])], {
