@@ -244,11 +244,17 @@ describe('QuickStatements for people linked on both sides of a changeover', () =
   });
 
   it('checks its own lines: a padded month, a tenure as P1365 and a bad item are caught', () => {
-    expect(qsProblems(['Q1', 'P39', 'Q2', 'P580', '+1965-01-01T00:00:00Z/10'].join('\t'))).toHaveLength(1);
-    expect(qsProblems(['Q1', 'P39', 'Q2', 'P1365', '"tenure/13"'].join('\t'))).toHaveLength(1);
-    expect(qsProblems(['X1', 'P39', 'Q2'].join('\t'))).toHaveLength(1);
+    expect(qsProblems(['Q900000001', 'P39', 'Q900000002', 'P580', '+1965-01-01T00:00:00Z/10'].join('\t'))).toHaveLength(
+      1,
+    );
+    expect(qsProblems(['Q900000001', 'P39', 'Q900000002', 'P1365', '"tenure/13"'].join('\t'))).toHaveLength(1);
+    expect(qsProblems(['X1', 'P39', 'Q900000002'].join('\t'))).toHaveLength(1);
     expect(
-      qsProblems(['Q1', 'P39', 'Q2', 'P580', '+1988-00-00T00:00:00Z/9', 'S854', '"https://a.example/"'].join('\t')),
+      qsProblems(
+        ['Q900000001', 'P39', 'Q900000002', 'P580', '+1988-00-00T00:00:00Z/9', 'S854', '"https://a.example/"'].join(
+          '\t',
+        ),
+      ),
     ).toEqual([]);
   });
 });

@@ -197,7 +197,7 @@ export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
   const sources = ix.iris(n, `${NS.dcterms}source`).sort();
   const altSources = ix.iris(n, `${npcsc}alternativeSource`).sort();
   return html`<article class="note" id="${noteAnchor(n)}">
-${heading ? html`<h3>${link(ctx, n, prop ? ctx.vocab.label(prop, ctx.lang) : nameText(ctx, n))}</h3>` : ''}
+${heading ? html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>` : ''}
 ${comment ? html`<p>${text(ctx, comment)}</p>` : ''}
 <dl class="facts">
 ${chosen.length ? html`<div><dt>${ctx.t.chosen}</dt><dd>${valuesHtml(ctx, chosen)}</dd></div>` : ''}

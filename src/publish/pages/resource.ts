@@ -73,7 +73,7 @@ function bodyFor(ctx: PageCtx, kind: string, page: ResourcePage): Body {
     case 'person':
       return personBody(ctx, topic, now);
     case 'tenure':
-      return tenureBody(ctx, topic, now);
+      return tenureBody(ctx, topic, now, page.fragments);
     case 'npc-term':
       return npcTermBody(ctx, topic);
     case 'note':
@@ -147,11 +147,11 @@ const windowOf0 = (ctx: PageCtx, tenure: string): number | undefined => {
   return v ? Date.parse(v) : undefined;
 };
 
-function tenureBody(ctx: PageCtx, tenure: string, now: number): Body {
+function tenureBody(ctx: PageCtx, tenure: string, now: number, fragments: readonly string[]): Body {
   const main = html`${lead(ctx, tenure)}
 ${tenureTimeline(ctx, [tenure], holderLabel(ctx), 'timeline', now)}
 ${tenureTable(ctx, [tenure], ['ordinal', 'holder', 'start', 'end', 'terms'])}
-${resourceSections(ctx, tenure)}`;
+${resourceSections(ctx, tenure, { fragments })}`;
   return { main, embed: tenureEmbed(ctx.ix, tenure) };
 }
 
