@@ -6,6 +6,7 @@
 // re-expanding it. The tests parse every JSON-LD document back and compare it with the other formats.
 import jsonld from 'jsonld';
 import type { Quad } from 'n3';
+import { bcp47, casedJsonLd } from '../rdf/lang.ts';
 import { NS } from '../rdf/ns.ts';
 
 type Expanded = Record<string, unknown> & { '@id': string };
@@ -48,7 +49,7 @@ export function expandQuads(quads: readonly Quad[]): Expanded[] {
       value = { '@id': o.value };
     } else if (o.termType === 'Literal') {
       value = o.language
-        ? { '@value': o.value, '@language': o.language }
+        ? { '@value': o.value, '@language': bcp47(o.language) }
         : o.datatype.value === XSD_STRING
           ? { '@value': o.value }
           : { '@value': o.value, '@type': o.datatype.value };
@@ -71,5 +72,5 @@ export async function documentJsonLd(quads: readonly Quad[], context: object): P
       skipExpansion: true,
     } as never,
   );
-  return `${JSON.stringify(compacted, null, 2)}\n`;
+  return `${JSON.stringify(casedJsonLd(compacted), null, 2)}\n`;
 }

@@ -44,7 +44,7 @@ function node(ix: View, iri: string, props: readonly string[]): JsonNode {
   return out;
 }
 
-const org = (ix: View, iri: string) => node(ix, iri, ['name']);
+const org = (ix: View, iri: string) => node(ix, iri, ['name', 'sameAs']);
 
 function role(ix: View, iri: string): JsonNode {
   const n = node(ix, iri, ['roleName', 'startDate', 'endDate']);
@@ -55,7 +55,7 @@ function role(ix: View, iri: string): JsonNode {
 
 /** A Person with the roles the document holds for them; `only` restricts the roles to one office's. */
 function person(ix: View, iri: string, only?: (role: string) => boolean): JsonNode {
-  const n = node(ix, iri, ['name', 'birthDate', 'deathDate']);
+  const n = node(ix, iri, ['name', 'birthDate', 'deathDate', 'sameAs']);
   const roles = ix
     .iris(iri, `${S}memberOf`)
     .filter((r) => ix.isA(r, `${S}OrganizationRole`) && (!only || only(r)))
@@ -85,13 +85,13 @@ export function officeEmbed(ix: View, iri: string, npcsc: string): object {
   const tenures = new Set(ix.subjects(`${npcsc}office`, iri));
   const holders = new Set<string>();
   for (const t of tenures) for (const p of ix.subjects(`${S}memberOf`, t)) holders.add(p);
-  const nodes = [node(ix, iri, ['name', 'description', 'foundingDate'])];
+  const nodes = [node(ix, iri, ['name', 'description', 'foundingDate', 'sameAs'])];
   for (const p of [...holders].sort()) nodes.push(person(ix, p, (r) => tenures.has(r)));
   return block(nodes);
 }
 
 export function organisationEmbed(ix: View, iri: string): object {
-  return block(node(ix, iri, ['name', 'description', 'foundingDate']));
+  return block(node(ix, iri, ['name', 'description', 'foundingDate', 'sameAs']));
 }
 
 export function datasetEmbed(ix: View, iri: string): object {
@@ -127,5 +127,5 @@ export function ontologyEmbed(ix: View, iri: string): object {
 
 /** Anything else: its schema.org types (if any), name and description. */
 export function thingEmbed(ix: View, iri: string): object {
-  return block(node(ix, iri, ['name', 'description']));
+  return block(node(ix, iri, ['name', 'description', 'sameAs']));
 }

@@ -1,6 +1,7 @@
 // What pages read: an index over the quads of one document (so a page and its JSON-LD block say exactly what the
 // document holds), or a view of the whole Graph's store for the home page.
 import { DataFactory, type Quad, type Store, type Term } from 'n3';
+import { bcp47 } from '../rdf/lang.ts';
 import { NS } from '../rdf/ns.ts';
 import type { Lang } from './formats.ts';
 
@@ -151,12 +152,7 @@ export interface LangText {
 }
 
 /** n3 lower-cases language tags; pages write them in BCP 47 case (zh-Hans). */
-export function bcp47(tag: string): string {
-  const lower = tag.toLowerCase();
-  if (lower === 'zh-hans') return 'zh-Hans';
-  if (lower === 'zh-hant') return 'zh-Hant';
-  return tag;
-}
+export { bcp47 };
 
 function inLang(terms: readonly Term[], lang: Lang): Term | undefined {
   const want = lang.toLowerCase();

@@ -319,7 +319,8 @@ function splitLine(line: string): [string, string, string] | undefined {
   const value = rest.slice(0, close + 1);
   const suffix = rest.slice(close + 1);
   if (suffix === '') return [s[0], p[0], value];
-  if (suffix.startsWith('@')) return [s[0], p[0], `${value}${suffix}`];
+  // n3's ids carry language tags lower-cased (its factory does so); the dumps write them in BCP 47 case.
+  if (suffix.startsWith('@')) return [s[0], p[0], `${value}${suffix.toLowerCase()}`];
   if (suffix.startsWith('^^<') && suffix.endsWith('>')) {
     const datatype = suffix.slice(3, -1);
     return [s[0], p[0], datatype === XSD_STRING ? value : `${value}^^${datatype}`];

@@ -2,6 +2,7 @@
 import jsonld from 'jsonld';
 import { type Quad, Writer } from 'n3';
 import * as rdflib from 'rdflib';
+import { bcp47, casedJsonLd, casedQuad } from './lang.ts';
 
 export type RdfFormat = 'turtle' | 'ntriples' | 'jsonld' | 'rdfxml';
 
@@ -21,7 +22,7 @@ export const RDF_EXTENSIONS: Record<RdfFormat, string> = {
 
 function write(quads: Iterable<Quad>, options: ConstructorParameters<typeof Writer>[0]): Promise<string> {
   const writer = new Writer(options);
-  for (const q of quads) writer.addQuad(q);
+  for (const q of quads) writer.addQuad(casedQuad(q));
   return new Promise((resolve, reject) => writer.end((err, out: string) => (err ? reject(err) : resolve(out))));
 }
 
@@ -82,7 +83,7 @@ const offlineLoader = async (url: string): Promise<never> => {
 export async function toJsonLd(quads: readonly Quad[], context: object): Promise<object> {
   const nquads = await toNQuads(quads);
   const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
-  return jsonld.compact(expanded, context as never, { documentLoader: offlineLoader as never });
+  return casedJsonLd(await jsonld.compact(expanded, context as never, { documentLoader: offlineLoader as never }));
 }
 
 /** RDF/XML through rdflib's serializer. */
@@ -92,7 +93,11 @@ export function toRdfXml(quads: readonly Quad[], base: string): string {
     if (t.termType === 'NamedNode') return rdflib.sym(t.value);
     if (t.termType === 'BlankNode') return rdflib.blankNode(t.value);
     if (t.termType === 'Literal') {
-      return rdflib.lit(t.value, t.language || undefined, t.language ? undefined : rdflib.sym(t.datatype.value));
+      return rdflib.lit(
+        t.value,
+        t.language ? bcp47(t.language) : undefined,
+        t.language ? undefined : rdflib.sym(t.datatype.value),
+      );
     }
     throw new Error(`cannot write ${t.termType} in RDF/XML`);
   };

@@ -1,5 +1,6 @@
 // Writes SPARQL results: JSON, XML, CSV and TSV (the W3C result formats) and a plain text table.
 import type * as RDF from '@rdfjs/types';
+import { bcp47 } from '../rdf/lang.ts';
 import type { Row } from './engine.ts';
 
 export type ResultFormat = 'json' | 'xml' | 'csv' | 'tsv';
@@ -20,7 +21,7 @@ function jsonTerm(t: RDF.Term): JsonTerm {
   if (t.termType === 'NamedNode') return { type: 'uri', value: t.value };
   if (t.termType === 'BlankNode') return { type: 'bnode', value: t.value };
   const lit = t as RDF.Literal;
-  if (lit.language) return { type: 'literal', value: lit.value, 'xml:lang': lit.language };
+  if (lit.language) return { type: 'literal', value: lit.value, 'xml:lang': bcp47(lit.language) };
   if (lit.datatype && lit.datatype.value !== 'http://www.w3.org/2001/XMLSchema#string') {
     return { type: 'literal', value: lit.value, datatype: lit.datatype.value };
   }
@@ -93,7 +94,7 @@ export function termToNt(t: RDF.Term): string {
   if (t.termType !== 'Literal') return t.value;
   const lit = t as RDF.Literal;
   const body = `"${lit.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}"`;
-  if (lit.language) return `${body}@${lit.language}`;
+  if (lit.language) return `${body}@${bcp47(lit.language)}`;
   if (lit.datatype.value === 'http://www.w3.org/2001/XMLSchema#string') return body;
   return `${body}^^<${lit.datatype.value}>`;
 }
@@ -150,7 +151,8 @@ export function bindingsToTable(
   const show = (t: RDF.Term | undefined): string => {
     if (!t) return '';
     if (t.termType === 'NamedNode') return compactIri(t.value, prefixes);
-    if (t.termType === 'Literal' && (t as RDF.Literal).language) return `${t.value}@${(t as RDF.Literal).language}`;
+    if (t.termType === 'Literal' && (t as RDF.Literal).language)
+      return `${t.value}@${bcp47((t as RDF.Literal).language)}`;
     return t.value;
   };
   const cells = rows.map((r) => variables.map((v) => show(r[v])));

@@ -8,6 +8,7 @@ import { OutboundRefused } from '../outbound.ts';
 import { buildGraph, type Graph } from '../rdf/graph.ts';
 import { compactIri } from '../sparql/results.ts';
 import { NetworkError, WIKIDATA_API, WIKIDATA_QUERY_SERVICE, WikidataClient } from './client.ts';
+import { importEvidence } from './evidence.ts';
 import { wikidataShapedTurtle } from './export.ts';
 import { type Linkset, LinksetError, linkMap, readLinkset, writeLinkset } from './linkset.ts';
 import { quickStatements } from './quickstatements.ts';
@@ -52,10 +53,14 @@ const USAGE = `usage: npcsc-kg wikidata <subcommand> [options]
             with --accept, write the links that pass into the linkset
   accept    --review FILE --by NAME
             write the links a reviewer chose in a review file ("accept": "Q…")
+  import    --evidence FILE --by NAME
+            write links read from documents (an evidence file: method, and per link the resource,
+            the item and the documents with repository, path, commit and the quoted row)
   verify    [--json] [--snapshot wikidata-snapshot.json]
             fetch every linked entity and report what differs; keep what was fetched
   export    [--format turtle|qs] [--snapshot wikidata-snapshot.json] [--out FILE]
-            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot
+            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot;
+            exits 3 with a message when the linkset holds no link
 
 common: --root DIR  --base IRI  --linkset FILE  --api ${WIKIDATA_API}
         --endpoint ${WIKIDATA_QUERY_SERVICE}  --pace 1000 (ms between requests)  --timeout 30000 (ms)
@@ -206,6 +211,30 @@ async function cmdAccept(args: string[], io: Io, deps: Deps): Promise<number> {
   return EXIT.ok;
 }
 
+async function cmdImport(args: string[], io: Io, deps: Deps): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...COMMON, evidence: { type: 'string' }, by: { type: 'string' } } });
+  if (!values.evidence) throw new Usage('import needs --evidence FILE (JSON: method, links with their documents)');
+  if (!values.by?.trim()) throw new Usage('import needs --by NAME: the person who read the documents');
+  let file: unknown;
+  try {
+    file = JSON.parse(readFileSync(values.evidence, 'utf8'));
+  } catch (e) {
+    io.err(`npcsc-kg wikidata import: cannot read ${values.evidence}: ${(e as Error).message}\nnothing was written.\n`);
+    return EXIT.input;
+  }
+  const s = await setup(values, io, deps);
+  const by = values.by.trim();
+  const { links, activity, errors } = importEvidence(s.graph, s.linkset, file, by, (deps.now ?? (() => new Date()))());
+  for (const e of errors) io.err(`refused: ${e}\n`);
+  if (errors.length > 0 || !activity) {
+    io.err('nothing was written.\n');
+    return EXIT.input;
+  }
+  writeLinkset(s.linkset, s.graph.base, { links, activities: [activity] });
+  io.out(`wrote ${links.length} link(s) with their documents, imported by ${by}, to ${s.linksetFile}\n`);
+  return EXIT.ok;
+}
+
 async function cmdVerify(args: string[], io: Io, deps: Deps): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -236,6 +265,14 @@ async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
   const format = values.format ?? 'turtle';
   if (format !== 'turtle' && format !== 'qs') throw new Usage(`--format must be turtle or qs, got "${format}"`);
   const s = await setup(values, io, deps);
+  if (s.linkset.links.length === 0) {
+    // Printing nothing with success would read as "Wikidata lacks nothing"; the truth is that nothing is linked.
+    io.err(
+      `npcsc-kg wikidata export: ${s.linksetFile} holds no link, so there is nothing to export; link resources first ` +
+        '(`npcsc-kg wikidata reconcile`, `accept` or `import`)\n',
+    );
+    return EXIT.input;
+  }
   let text: string;
   if (format === 'turtle') {
     text = await wikidataShapedTurtle(s.graph, s.linkset);
@@ -269,6 +306,7 @@ async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
 const SUBCOMMANDS: Record<string, (args: string[], io: Io, deps: Deps) => Promise<number>> = {
   reconcile: cmdReconcile,
   accept: cmdAccept,
+  import: cmdImport,
   verify: cmdVerify,
   export: cmdExport,
 };

@@ -22,7 +22,8 @@ export const WD_NS = {
  * For every tenure held by a linked person: `wd:Q… p:P39 <tenure#P39>` with the office as ps:P39 (its item
  * when linked, else our IRI), start and end (simple value plus a time value node carrying the precision:
  * no calendar model is written, since naming the Gregorian calendar's item would mean typing an item id), the
- * ordinal, the holders replaced and replacing, the NPC terms, and one reference (pr:P854) per source.
+ * ordinal, the holders replaced and replacing and the NPC terms (each only where it has an item: Wikidata's
+ * values are items), and one reference (pr:P854) per source.
  */
 export function wikidataShapedQuads(graph: Graph, linkset: Linkset): Quad[] {
   const known = linkMap(linkset);
@@ -58,9 +59,16 @@ export function wikidataShapedQuads(graph: Graph, linkset: Linkset): Quad[] {
     time(P.start, t.start);
     time(P.end, t.end);
     out.push(quad(st, p(NS.pq, P.ordinal), literal(String(t.ordinal))));
-    if (t.predecessorHolder) out.push(quad(st, p(NS.pq, P.replaces), item(t.predecessorHolder)));
-    if (t.successorHolder) out.push(quad(st, p(NS.pq, P.replacedBy), item(t.successorHolder)));
-    for (const term of t.terms) out.push(quad(st, p(NS.pq, P.parliamentaryTerm), item(term)));
+    // Wikidata takes only items as these values: a holder or term without a link is left out, not sent as ours.
+    const linked = (iri: string | undefined) => (iri && known.has(iri) ? item(iri) : undefined);
+    const replaces = linked(t.predecessorHolder);
+    const replacedBy = linked(t.successorHolder);
+    if (replaces) out.push(quad(st, p(NS.pq, P.replaces), replaces));
+    if (replacedBy) out.push(quad(st, p(NS.pq, P.replacedBy), replacedBy));
+    for (const term of t.terms) {
+      const termItem = linked(term);
+      if (termItem) out.push(quad(st, p(NS.pq, P.parliamentaryTerm), termItem));
+    }
     t.sources.forEach((source, i) => {
       const ref = namedNode(`${t.iri}#${P.positionHeld}-ref-${i + 1}`);
       out.push(

@@ -1,4 +1,5 @@
 // The linkset data/links/wikidata.ttl: owl:sameAs links with their evidence, read and rewritten atomically.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Quad } from 'n3';
 import { writeFileAtomically } from '../atomic.ts';
@@ -28,6 +29,8 @@ export function linksetTerms(base: string) {
         .replace(/[^A-Za-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')}`,
     activity: (startedAt: string) => `${ds}wikidata-reconciliation-${startedAt.replace(/[^0-9TZ]/g, '')}`,
+    person: (name: string) => `${ds}wikidata-reviewer-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`,
+    importActivity: (startedAt: string) => `${ds}wikidata-evidence-import-${startedAt.replace(/[^0-9TZ]/g, '')}`,
   };
 }
 
@@ -44,13 +47,30 @@ export interface Activity {
   description: string;
 }
 
+/**
+ * A document a link was read from: a file of a public repository (at a commit, where one was recorded) and
+ * the row of it that ties the item to our resource, quoted.
+ */
+export interface EvidenceDocument {
+  /** The repository as owner/name on GitHub (`everypolitician/everypolitician-data`). */
+  repository: string;
+  /** The file's path in the repository; absent when the evidence is the repository's own page. */
+  path?: string;
+  /** The commit the file was read at (40 hex digits), when it was recorded. */
+  commit?: string;
+  /** The row or passage, quoted as read. */
+  quote: string;
+}
+
 export interface Link {
   /** Our resource (absolute IRI). */
   resource: string;
   /** The Wikidata item id. */
   qid: string;
-  /** 0..1, from the reconciliation scoring. */
-  score: number;
+  /** 0..1, from the reconciliation scoring; absent for a link imported from documents (no score was computed). */
+  score?: number;
+  /** The documents the link was read from (imported links); reconciled links carry their evidence in sentences. */
+  documents?: EvidenceDocument[];
   /** One sentence per piece of evidence (label matches, dates, position held …). */
   evidence: string[];
   /** When the link was accepted (ISO dateTime). */
@@ -106,6 +126,16 @@ function interpret(quads: Quad[], base: string): Omit<Linkset, 'file' | 'header'
   const terms = linksetTerms(base);
   const objects = (s: string, p: string) => quads.filter((q) => q.subject.value === s && q.predicate.value === p);
   const one = (s: string, p: string) => objects(s, p)[0]?.object;
+  const v = (t: string) => `${base}ontology#${t}`;
+  const readDocument = (quotation: string): EvidenceDocument | undefined => {
+    const quote = one(quotation, `${NS.prov}value`)?.value;
+    const doc = one(quotation, `${NS.dcterms}source`)?.value;
+    const repo = doc ? one(doc, v('repository'))?.value : undefined;
+    if (!quote || !doc || !repo?.startsWith(GITHUB)) return undefined;
+    const path = one(doc, v('repositoryPath'))?.value;
+    const commit = one(doc, v('commit'))?.value;
+    return { repository: repo.slice(GITHUB.length), ...(path ? { path } : {}), ...(commit ? { commit } : {}), quote };
+  };
   const links: Link[] = [];
   const unevidenced: Linkset['unevidenced'] = [];
   for (const q of quads) {
@@ -133,13 +163,17 @@ function interpret(quads: Quad[], base: string): Omit<Linkset, 'file' | 'header'
     const evidence = objects(node, `${NS.dcterms}description`)
       .map((e) => e.object.value)
       .sort();
+    const documents = objects(node, `${NS.prov}wasDerivedFrom`)
+      .map((e) => readDocument(e.object.value))
+      .filter((d): d is EvidenceDocument => d !== undefined)
+      .sort((a, b) => (documentIri(a) + a.quote < documentIri(b) + b.quote ? -1 : 1));
     let acceptedBy: Acceptor | undefined;
     if (agent?.value === terms.tool) acceptedBy = { kind: 'tool' };
     else if (agent) {
       const name = one(agent.value, `${NS.foaf}name`)?.value;
       if (name) acceptedBy = { kind: 'person', name };
     }
-    if (!Number.isFinite(score)) missing.push('score');
+    if (!Number.isFinite(score) && documents.length === 0) missing.push('score');
     if (!acceptedAt) missing.push('date');
     if (!activity) missing.push('method (activity)');
     if (!acceptedBy) missing.push('accepted by');
@@ -148,7 +182,16 @@ function interpret(quads: Quad[], base: string): Omit<Linkset, 'file' | 'header'
       unevidenced.push({ resource, target: q.object.value, missing });
       continue;
     }
-    links.push({ resource, qid, score, evidence, acceptedAt, acceptedBy, activity });
+    links.push({
+      resource,
+      qid,
+      ...(Number.isFinite(score) ? { score } : {}),
+      ...(documents.length > 0 ? { documents } : {}),
+      evidence,
+      acceptedAt,
+      acceptedBy,
+      activity,
+    });
   }
   const activities: Activity[] = quads
     .filter((q) => q.predicate.value === `${NS.rdf}type` && q.object.value === `${NS.prov}Activity`)
@@ -163,6 +206,16 @@ function interpret(quads: Quad[], base: string): Omit<Linkset, 'file' | 'header'
       description: one(iri, `${NS.dcterms}description`)?.value ?? '',
     }));
   return { links: links.sort((a, b) => (a.resource < b.resource ? -1 : 1)), activities, unevidenced };
+}
+
+const GITHUB = 'https://github.com/';
+
+/** The address of the document: the file at its commit, else the file on the default branch, else the repository. */
+export function documentIri(d: Pick<EvidenceDocument, 'repository' | 'path' | 'commit'>): string {
+  const repo = `${GITHUB}${d.repository}`;
+  if (!d.path) return repo;
+  const file = d.path.split('/').map(encodeURIComponent).join('/');
+  return `${repo}/blob/${d.commit ?? 'HEAD'}/${file}`;
 }
 
 const str = (s: string): string =>
@@ -187,17 +240,27 @@ const PREFIXES = `@prefix rdf: <${NS.rdf}> .
 @prefix dqv: <${DQV}> .
 @prefix wd: <${ENTITY_NS}> .`;
 
+const npcscPrefix = (base: string) => `@prefix npcsc: <${base}ontology#> .`;
+
 /** The Turtle of the links section (below the marker), deterministic for the same links. */
 export function linksTurtle(links: readonly Link[], activities: readonly Activity[], base: string): string {
   const t = linksetTerms(base);
   const r = (iri: string) => iriRef(iri, base);
-  const out: string[] = [MARKER, PREFIXES, ''];
+  const out: string[] = [MARKER, PREFIXES, npcscPrefix(base), ''];
+  const documents = new Map<string, EvidenceDocument>();
+  const people = new Map<string, string>();
   const sorted = [...links].sort((a, b) => (a.resource < b.resource ? -1 : 1));
   for (const l of sorted) out.push(`${r(l.resource)} owl:sameAs wd:${l.qid} .`);
   for (const l of sorted) {
     const node = t.linkNode(l.resource);
-    const agent =
-      l.acceptedBy.kind === 'tool' ? r(t.tool) : `[ a prov:Person , prov:Agent ; foaf:name ${str(l.acceptedBy.name)} ]`;
+    // A person is a named node (a fragment of the dataset's IRI), not a blank node: documents are written
+    // without blank nodes, and the same reviewer of several links is one agent.
+    const agent = l.acceptedBy.kind === 'tool' ? r(t.tool) : r(t.person(l.acceptedBy.name));
+    if (l.acceptedBy.kind === 'person') people.set(t.person(l.acceptedBy.name), l.acceptedBy.name);
+    const quotations = (l.documents ?? []).map((d, i) => {
+      documents.set(documentIri(d), d);
+      return { iri: `${node}-evidence-${i + 1}`, d };
+    });
     out.push(
       '',
       `${r(node)} a rdf:Statement , prov:Entity ;`,
@@ -206,15 +269,43 @@ export function linksTurtle(links: readonly Link[], activities: readonly Activit
       `    rdf:object wd:${l.qid} ;`,
       `    void:inDataset ${r(t.linkset)} ;`,
       `    dcterms:description ${[...l.evidence].sort().map(str).join(' ,\n        ')} ;`,
-      `    dqv:hasQualityMeasurement ${r(`${node}-score`)} ;`,
+      ...(l.score !== undefined ? [`    dqv:hasQualityMeasurement ${r(`${node}-score`)} ;`] : []),
+      ...(quotations.length > 0 ? [`    prov:wasDerivedFrom ${quotations.map((x) => r(x.iri)).join(' , ')} ;`] : []),
       `    prov:generatedAtTime ${str(l.acceptedAt)}^^xsd:dateTime ;`,
       `    prov:wasGeneratedBy ${r(l.activity)} ;`,
       `    prov:wasAttributedTo ${agent} .`,
+    );
+    if (l.score !== undefined) {
+      out.push(
+        '',
+        `${r(`${node}-score`)} a dqv:QualityMeasurement ;`,
+        `    dqv:computedOn ${r(node)} ;`,
+        `    dqv:isMeasurementOf ${r(t.metric)} ;`,
+        `    dqv:value ${str(l.score.toFixed(3))}^^xsd:decimal .`,
+      );
+    }
+    for (const x of quotations) {
+      out.push(
+        '',
+        `${r(x.iri)} a prov:Entity ;`,
+        `    prov:value ${str(x.d.quote)} ;`,
+        `    dcterms:source ${r(documentIri(x.d))} .`,
+      );
+    }
+  }
+  for (const [iri, name] of [...people].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out.push('', `${r(iri)} a prov:Person , prov:Agent ;`, `    foaf:name ${str(name)} .`);
+  }
+  for (const [iri, d] of [...documents].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const title = `${d.path ? `File ${d.path} of the` : 'The'} GitHub repository ${d.repository}${d.commit ? `, commit ${d.commit}` : ''}`;
+    out.push(
       '',
-      `${r(`${node}-score`)} a dqv:QualityMeasurement ;`,
-      `    dqv:computedOn ${r(node)} ;`,
-      `    dqv:isMeasurementOf ${r(t.metric)} ;`,
-      `    dqv:value ${str(l.score.toFixed(3))}^^xsd:decimal .`,
+      `${r(iri)} a dcterms:BibliographicResource , prov:Entity ;`,
+      `    dcterms:title ${str(title)}@en ;`,
+      `    npcsc:repository ${r(`${GITHUB}${d.repository}`)} ;`,
+      ...(d.path ? [`    npcsc:repositoryPath ${str(d.path)} ;`] : []),
+      ...(d.commit ? [`    npcsc:commit ${str(d.commit)} ;`] : []),
+      '    .',
     );
   }
   const used = new Set(sorted.map((l) => l.activity));

@@ -6,7 +6,7 @@ import { NS, vocab } from '../rdf/ns.ts';
 import type { OurLanguage } from './entity.ts';
 import { fromLiteral, type WdDate } from './time.ts';
 
-export type Kind = 'person' | 'office' | 'org' | 'npc-term';
+export type Kind = 'person' | 'office' | 'org' | 'npc-term' | 'document';
 
 export interface Resource {
   iri: string;
@@ -87,6 +87,7 @@ export function resourcesOf(graph: Graph): Resource[] {
     ...ofType(vocab(base, 'Office'), 'id/office/').map((i) => make(i, 'office')),
     ...ofType(`${NS.org}Organization`, 'id/org/').map((i) => make(i, 'org')),
     ...ofType(vocab(base, 'NPCTerm'), 'id/npc-term/').map((i) => make(i, 'npc-term')),
+    ...ofType(`${NS.schema}Legislation`, 'id/document/').map((i) => make(i, 'document')),
     ...ofType(`${NS.schema}Person`, 'id/person/').map((i) => make(i, 'person')),
   ].filter((r) => r.labels.en || r.labels['zh-hans']);
 }

@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RouteModule } from '../../src/http/app.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
+import { NS } from '../../src/rdf/ns.ts';
 import { browserTestsRun, CHROMIUM, launchChromium } from '../support/browser.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 
@@ -17,6 +19,7 @@ const hasChromium = existsSync(CHROMIUM);
 // Without chromium the test is skipped on a workstation but fails in CI, where it must run.
 const runs = browserTestsRun;
 
+let graph: Graph;
 let server: Server;
 let base: string;
 let browser: Browser;
@@ -34,7 +37,7 @@ beforeAll(async () => {
   } catch {
     // The SPARQL module is not there yet: the pages work without it.
   }
-  const graph = await realGraph();
+  graph = await realGraph();
   server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -97,7 +100,8 @@ describe.skipIf(!runs)('The pages in chromium', () => {
       page.waitForURL(/doc\/person\/peng-zhen\.html$/),
       page.locator('table.tenures a[href$="/doc/person/peng-zhen.html"]').first().click(),
     ]);
-    await expect(page.locator('h1').textContent()).resolves.toBe('Peng Zhen');
+    await expect(page.locator('h1').textContent()).resolves.toBe('Peng Zhen 彭真');
+    await expect(page.locator('h1 span.other-name').getAttribute('lang')).resolves.toBe('zh-Hans');
     expect((await timelineBox()).width).toBeGreaterThan(100);
     await shot('person');
   });
@@ -117,6 +121,43 @@ describe.skipIf(!runs)('The pages in chromium', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('zh-Hans');
     expect((await timelineBox()).width).toBeGreaterThan(100);
     await shot('tenure.zh-Hans');
+  });
+
+  it.each(['li-jianguo', 'liu-qi'])('show the Wikidata link of %s, the item the linkset gives', async (slug) => {
+    const items = graph.store
+      .getObjects(`${graph.base}id/person/${slug}`, `${NS.owl}sameAs`, null)
+      .map((o) => o.value)
+      .filter((v) => v.startsWith(NS.wd))
+      .map((v) => v.slice(NS.wd.length));
+    expect(items).toHaveLength(1);
+    const res = await page.goto(`${base}doc/person/${slug}.html`);
+    expect(res?.status()).toBe(200);
+    const a = page.locator('p.wikidata a');
+    await expect(a.count()).resolves.toBe(1);
+    await expect(a.getAttribute('href')).resolves.toBe(`https://www.wikidata.org/wiki/${items[0]}`);
+    await expect(a.isVisible()).resolves.toBe(true);
+    await expect(a.textContent()).resolves.toBe(items[0]);
+    await shot(`person-${slug}`);
+  });
+
+  it('show no English name on the Chinese office page where the data has a Chinese one', async () => {
+    // The English labels of everything that also has a simplified Chinese one.
+    const english = new Set<string>();
+    for (const q of graph.store.getQuads(null, `${NS.rdfs}label`, null, null)) {
+      const zh = graph.store
+        .getObjects(q.subject, `${NS.rdfs}label`, null)
+        .some((o) => o.termType === 'Literal' && o.language === 'zh-hans');
+      if (zh && q.object.termType === 'Literal' && q.object.language === 'en') english.add(q.object.value);
+    }
+    expect(english.has('Liu Qi')).toBe(true);
+    const res = await page.goto(`${base}doc/office/secretary-general.zh-Hans.html`);
+    expect(res?.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('全国人民代表大会常务委员会秘书长');
+    const shownInEnglish = await page.locator('main [lang="en"]').allTextContents();
+    expect(shownInEnglish.filter((t) => english.has(t.trim()))).toEqual([]);
+    // The holders' names are the Chinese ones.
+    await expect(page.locator('table.tenures').first().textContent()).resolves.toContain('刘奇');
+    await shot('office.zh-Hans');
   });
 
   it('logged no error or warning to the console and fetched nothing from another site', () => {

@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand, exportSite } from '../../src/export/site.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -78,6 +79,21 @@ describe('A static export', () => {
     expect(result.missingAnchors).toEqual([]);
     expect(result.visited.size).toBeGreaterThan(keys.length * 6);
   }, 120_000);
+
+  it('writes simplified Chinese as zh-Hans in every file, the compressed dumps included, never zh-hans', () => {
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((d) => d.isFile());
+    const lower: string[] = [];
+    let cased = 0;
+    for (const d of files) {
+      const file = path.join(d.parentPath, d.name);
+      const bytes = readFileSync(file);
+      const text = (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+      if (text.includes('zh-hans')) lower.push(path.relative(out, file));
+      if (text.includes('zh-Hans')) cased++;
+    }
+    expect(lower).toEqual([]);
+    expect(cased).toBeGreaterThan(keys.length);
+  });
 
   it('carries no link to a SPARQL endpoint it does not have', () => {
     const html = readFileSync(path.join(out, 'doc/person/peng-zhen.html'), 'utf8');

@@ -118,6 +118,16 @@ describe('The embedded schema.org block', () => {
     }
   });
 
+  it('carries sameAs for a linked person and body, pointing at their Wikidata items', async () => {
+    const wd = /^http:\/\/www\.wikidata\.org\/entity\/Q[1-9]\d*$/;
+    const person = await embedOf('/doc/person/li-jianguo.html');
+    expect((person.sameAs as { '@id': string })['@id']).toMatch(wd);
+    const npc = await embedOf('/doc/org/npc.html');
+    expect((npc.sameAs as { '@id': string })['@id']).toMatch(wd);
+    // A person without a link has none.
+    expect((await embedOf('/doc/person/peng-zhen.html')).sameAs).toBeUndefined();
+  });
+
   it('cannot be closed early by a literal (no </script> inside)', async () => {
     const res = await app.request('/doc/office/secretary-general.html');
     const text = await res.text();

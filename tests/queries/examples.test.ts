@@ -44,13 +44,18 @@ describe.each(['memory', 'oxigraph'])('The example queries on the %s store', (ki
     return r.rows;
   };
   const federation = async () => {
-    // Reaches the Wikidata Query Service through SERVICE, only for linked people: with the shipped (empty)
-    // linkset it has nothing to ask; once links exist, the tests' empty allowlist must refuse the request.
+    // Reaches the Wikidata Query Service through SERVICE, only for linked holders of a linked office: without
+    // those it has nothing to ask; once they exist, the tests' empty allowlist must refuse the request.
     // Oxigraph runs no SERVICE at all: it refuses the query, which is what the endpoint then answers.
     const q = byName('wikidata-federation');
-    const linked = graph.store
-      .getQuads(null, `${NS.owl}sameAs`, null, null)
-      .some((x) => x.object.value.startsWith(NS.wd));
+    // The query joins on the office's item and its holders' items: it calls SERVICE only when both exist.
+    const linkedTo = (s: string) =>
+      graph.store.getObjects(s, `${NS.owl}sameAs`, null).some((o) => o.value.startsWith(NS.wd));
+    const linked =
+      linkedTo(`${graph.base}id/office/secretary-general`) &&
+      graph.store
+        .getSubjects(`${graph.base}ontology#office`, `${graph.base}id/office/secretary-general`, null)
+        .some((t) => graph.store.getObjects(t, `${graph.base}ontology#holder`, null).some((h) => linkedTo(h.value)));
     if (kind === 'oxigraph') {
       await expect((backends.get(kind) as Backend).run(q.text, { baseIRI: graph.base })).rejects.toThrow(
         OutboundRefused,

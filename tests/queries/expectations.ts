@@ -132,9 +132,17 @@ export function expectations(
     'wikidata-view': async () => {
       const rows = await ask('wikidata-view');
       expect(rows).toHaveLength(14);
-      expect(v(rows[1]?.replaces)).toBe(id('tenure/secretary-general/1'));
-      expect(v(rows[12]?.replacedBy)).toBe(id('tenure/secretary-general/14'));
+      // P1365/P1366 name people, not tenures; dates carry Wikidata's precision (11 day, 10 month, 9 year).
+      expect(v(rows[1]?.replaces)).toBe(id('person/peng-zhen'));
+      expect(v(rows[12]?.replacedBy)).toBe(id('person/liu-qi'));
+      expect(v(rows[0]?.person)).toBe(id('person/peng-zhen'));
+      expect([v(rows[2]?.end), v(rows[2]?.endPrecision)]).toEqual(['1979-09-01T00:00:00Z', '10']);
+      expect([v(rows[5]?.end), v(rows[5]?.endPrecision)]).toEqual(['1988-01-01T00:00:00Z', '9']);
+      expect([v(rows[13]?.start), v(rows[13]?.startPrecision)]).toEqual(['2023-03-10T00:00:00Z', '11']);
       expect(rows[13]?.end).toBeUndefined();
+      // Only the 12th NPC's item is known: the term qualifier appears on that tenure alone.
+      expect(rows.filter((r) => r.term).map((r) => v(r.ordinal))).toEqual(['12']);
+      expect(v(rows[11]?.term)).toMatch(/^http:\/\/www\.wikidata\.org\/entity\/Q[1-9]\d*$/);
     },
     'wikidata-federation': federation,
   };

@@ -9,6 +9,23 @@ import { realGraph, testConfig } from '../support/graph.ts';
 const config = testConfig();
 const npcsc = (t: string) => `${config.base}ontology#${t}`;
 const id = (p: string) => `${config.base}id/${p}`;
+/**
+ * The ten identifiers of the reference's evidence (facts.md §8.1), by our resource: numbers here, so that the
+ * repository grep below finds the ids only where the data holds them.
+ */
+const LINKED_NUMBERS: Record<string, number> = {
+  'person/li-jianguo': 211384,
+  'person/wang-chen': 3427716,
+  'person/liu-qi': 9110620,
+  'person/liu-shaoqi': 16988,
+  'person/zhang-dejiang': 197178,
+  'person/li-zhanshu': 391443,
+  'person/zhao-leji': 127295,
+  'org/npc': 19211,
+  'npc-term/12': 247766,
+  'document/constitution': 200800,
+};
+const LINKED = Object.fromEntries(Object.entries(LINKED_NUMBERS).map(([r, n]) => [r, `Q${n}`]));
 let graph: Graph;
 beforeAll(async () => {
   graph = await realGraph();
@@ -87,14 +104,42 @@ describe('The real dataset', () => {
   it('materialises the alignments for schema.org, ORG and Wikidata consumers', () => {
     const t = id('tenure/secretary-general/14');
     expect(objects(t, `${NS.schema}startDate`).map((o) => o.value)).toEqual(['2023-03-10']);
-    expect(objects(t, `${NS.wdt}P580`).map((o) => o.value)).toEqual(['2023-03-10']);
-    expect(objects(t, `${NS.wdt}P1365`).map((o) => o.value)).toEqual([id('tenure/secretary-general/13')]);
     expect(objects(id('person/liu-qi'), `${NS.wdt}P39`).map((o) => o.value)).toContain(id('office/secretary-general'));
     expect(objects(id('person/liu-qi'), `${NS.schema}memberOf`).map((o) => o.value)).toContain(t);
     expect(objects(t, `${NS.rdf}type`).map((o) => o.value)).toEqual(
       expect.arrayContaining([`${NS.schema}OrganizationRole`, `${NS.org}Membership`]),
     );
     expect(objects(id('office/secretary-general'), `${NS.org}heldBy`).length).toBe(13);
+  });
+
+  it("writes each tenure as a p:P39 statement in Wikidata's model, with no direct property on it", () => {
+    const t = id('tenure/secretary-general/14');
+    expect(objects(id('person/liu-qi'), `${NS.p}P39`).map((o) => o.value)).toEqual([t]);
+    expect(objects(t, `${NS.ps}P39`).map((o) => o.value)).toEqual([id('office/secretary-general')]);
+    // Replaces and replaced by name people, not tenures.
+    expect(objects(t, `${NS.pq}P1365`).map((o) => o.value)).toEqual([id('person/yang-zhenwu')]);
+    expect(objects(id('tenure/secretary-general/13'), `${NS.pq}P1366`).map((o) => o.value)).toEqual([
+      id('person/liu-qi'),
+    ]);
+    // A time value with its precision: Ji Pengfei's end is a month (10), Wang Hanbin's a year (9).
+    const timeOf = (tenure: string, pid: string) => {
+      const node = objects(id(tenure), `http://www.wikidata.org/prop/qualifier/value/${pid}`)[0]?.value ?? '';
+      return [
+        one(node, 'http://wikiba.se/ontology#timeValue').value,
+        one(node, 'http://wikiba.se/ontology#timePrecision').value,
+      ];
+    };
+    expect(timeOf('tenure/secretary-general/3', 'P582')).toEqual(['1979-09-01T00:00:00Z', '10']);
+    expect(timeOf('tenure/secretary-general/6', 'P582')).toEqual(['1988-01-01T00:00:00Z', '9']);
+    expect(timeOf('tenure/secretary-general/14', 'P580')).toEqual(['2023-03-10T00:00:00Z', '11']);
+    // The parliamentary term only where its item is known (the 12th NPC).
+    const withTerm = graph.store.getSubjects(`${NS.pq}P2937`, null, null).map((s) => s.value);
+    expect(withTerm.sort()).toEqual([id('tenure/chairperson/9'), id('tenure/secretary-general/12')].sort());
+    for (const q of graph.store.getQuads(null, null, null, null)) {
+      if (q.predicate.value.startsWith(NS.wdt)) {
+        expect(graph.store.countQuads(q.subject, `${NS.rdf}type`, npcsc('Tenure'), null), q.subject.value).toBe(0);
+      }
+    }
   });
 
   it('labels the office in English and simplified Chinese', () => {
@@ -110,24 +155,66 @@ describe('The real dataset', () => {
     expect(notes.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('ships an empty Wikidata linkset: links come only from the reconciliation tool', () => {
+  it('links exactly the ten items read from public datasets, each with its documents as evidence', () => {
+    const sameAs = graph.store
+      .getQuads(null, `${NS.owl}sameAs`, null, null)
+      .filter((q) => q.object.value.startsWith(NS.wd))
+      .map((q) => [q.subject.value, q.object.value.slice(NS.wd.length)]);
+    expect(Object.fromEntries(sameAs)).toEqual(Object.fromEntries(Object.entries(LINKED).map(([r, q]) => [id(r), q])));
     const toWikidata = graph.store.getQuads(null, null, null, null).filter((q) => q.object.value.startsWith(NS.wd));
-    expect(toWikidata).toEqual([]);
+    // Each link as owl:sameAs (and schema:sameAs, its alignment) and as the rdf:object of its evidence node;
+    // the 12th NPC's item also as the parliamentary-term qualifier of the Wikidata view.
+    expect([...new Set(toWikidata.map((q) => q.predicate.value))].sort()).toEqual(
+      [`${NS.rdf}object`, `${NS.owl}sameAs`, `${NS.schema}sameAs`, `${NS.pq}P2937`].sort(),
+    );
+    for (const [resource, qid] of Object.entries(LINKED)) {
+      const [node] = graph.store.getSubjects(`${NS.rdf}subject`, id(resource), null);
+      expect(node, resource).toBeDefined();
+      const n = (node as RDF.Term).value;
+      expect(objects(n, `${NS.rdf}object`).map((o) => o.value)).toEqual([`${NS.wd}${qid}`]);
+      const at = one(n, `${NS.prov}generatedAtTime`);
+      expect(at.datatype.value).toBe(`${NS.xsd}dateTime`);
+      const [activity] = objects(n, `${NS.prov}wasGeneratedBy`);
+      expect(objects((activity as RDF.Term).value, `${NS.dcterms}description`).map((d) => d.value)).toEqual([
+        'read from a public dataset, not yet checked against Wikidata',
+      ]);
+      const quotations = objects(n, `${NS.prov}wasDerivedFrom`);
+      expect(quotations.length, resource).toBeGreaterThan(0);
+      for (const q of quotations) {
+        expect(one(q.value, `${NS.prov}value`).value, resource).toMatch(/\S/);
+        const [doc] = objects(q.value, `${NS.dcterms}source`);
+        const d = (doc as RDF.Term).value;
+        expect(objects(d, npcsc('repository'))[0]?.value, d).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+$/);
+        expect(objects(d, `${NS.dcterms}title`).length, d).toBe(1);
+        if (resource !== 'person/liu-shaoqi') {
+          expect(one(d, npcsc('repositoryPath')).value, d).toMatch(/\S/);
+          expect(one(d, npcsc('commit')).value, d).toMatch(/^[0-9a-f]{40}$/);
+        }
+      }
+    }
+    // The quoted rows name the item itself.
+    const row = objects(id('dataset/npcsc-kg#wikidata-link-person-li-jianguo-evidence-1'), `${NS.prov}value`);
+    expect(row.map((r) => r.value)).toEqual([`${LINKED['person/li-jianguo']},李建国,…,1946-04,…,Li Jianguo`]);
   });
 });
 
 describe('The repository', () => {
-  it('holds no Wikidata item identifier but the invented test ids (Q9000000xx)', () => {
+  it('holds the ten linked Wikidata ids only in the linkset, and elsewhere only the invented test ids (Q9000000xx)', () => {
     const r = spawnSync(
       'git',
-      ['grep', '--untracked', '-n', '-I', '-E', '\\bQ[0-9]+\\b', '--', '.', ':!package-lock.json'],
+      ['grep', '--untracked', '-n', '-I', '-o', '-E', '\\bQ[0-9]+\\b', '--', '.', ':!package-lock.json'],
       {
         cwd: config.root,
         encoding: 'utf8',
       },
     );
     expect(r.status === 0 || r.status === 1, r.stderr).toBe(true);
-    const hits = r.stdout.split('\n').filter((line) => line && !/\bQ9000000\d\d\b/.test(line));
-    expect(hits).toEqual([]);
+    const linked = new Set(Object.values(LINKED));
+    const hits = r.stdout.split('\n').filter((line) => line && !/:Q9000000(\d\d)?$/.test(line));
+    const outside = hits.filter(
+      (line) => !(line.startsWith('data/links/wikidata.ttl:') && linked.has(line.split(':').pop() ?? '')),
+    );
+    expect(outside).toEqual([]);
+    expect(new Set(hits.map((line) => line.split(':').pop()))).toEqual(linked);
   });
 });

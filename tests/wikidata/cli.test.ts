@@ -41,8 +41,15 @@ describe('The wikidata command', () => {
       progress: true,
     });
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/\[1\/48\] Chairperson of the Standing Committee/);
-    expect(r.err).toMatch(/\[48\/48\] Zhu De\n/);
+    expect(r.err).toMatch(/\[1\/49\] Chairperson of the Standing Committee/);
+    expect(r.err).toMatch(/\[49\/49\] Zhu De\n/);
+  });
+
+  it.each(['turtle', 'qs'])('says so when asked to export (%s) from an empty linkset, and exits 3', async (format) => {
+    const r = await run(['export', '--format', format, '--linkset', w.linkset], { graph });
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/holds no link, so there is nothing to export/);
+    expect(r.out).toBe('');
   });
 
   it('verifies an empty linkset with no request and no complaint', async () => {

@@ -57,12 +57,9 @@ describe('The Wikidata-shaped export', () => {
     const endValue = objects(st, `${WD_NS.pqv}P582`)[0]?.value ?? '';
     expect(objects(endValue, `${WD_NS.wikibase}timePrecision`).map((o) => o.value)).toEqual(['10']);
     expect(objects(st, `${NS.pq}P1545`).map((o) => o.value)).toEqual(['1']);
-    expect(objects(st, `${NS.pq}P1366`).map((o) => o.value)).toEqual([`${graph.base}id/person/liu-ningyi`]);
-    expect(
-      objects(st, `${NS.pq}P2937`)
-        .map((o) => o.value)
-        .sort(),
-    ).toEqual([`${graph.base}id/npc-term/1`, `${graph.base}id/npc-term/2`]);
+    // Liu Ningyi and the 1st and 2nd NPC have no item: Wikidata takes only items there, so nothing is said.
+    expect(objects(st, `${NS.pq}P1366`)).toEqual([]);
+    expect(objects(st, `${NS.pq}P2937`)).toEqual([]);
     const liu = `${graph.base}id/tenure/secretary-general/14#P39`;
     expect(objects(liu, `${NS.pq}P2937`).map((o) => o.value)).toEqual([`${WD}Q900000010`]);
     expect(objects(liu, `${NS.pq}P582`)).toEqual([]);
@@ -141,5 +138,123 @@ describe('The QuickStatements export', () => {
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/run `npcsc-kg wikidata verify` first/);
     expect(r.out).toBe('');
+  });
+});
+
+/**
+ * One QuickStatements v1 command, checked against the syntax of https://www.wikidata.org/wiki/Help:QuickStatements
+ * (version 1): tab-separated; an item (or LAST), then a property with its value and qualifier pairs (Pn value)
+ * and source pairs (Sn value), or a label, description or alias (Lxx, Dxx, Axx) with a string. Returns the
+ * problems found (none for a valid line).
+ */
+function qsProblems(line: string): string[] {
+  const item = /^(Q[1-9]\d*|LAST)$/;
+  const str = /^"[^"\t]*"$/;
+  const time = /^[+-]\d{4,16}-(\d{2})-(\d{2})T00:00:00Z\/(\d{1,2})$/;
+  const value = (v: string | undefined): string | undefined => {
+    if (v === undefined) return 'missing value';
+    if (item.test(v) || str.test(v)) return undefined;
+    const t = time.exec(v);
+    if (!t) return `not a value: ${v}`;
+    const [, month, day, precision] = t;
+    // At precision 10 (month) the day is 00, at 9 (year) the month too; 11 (day) has both.
+    if (precision === '11' && (month === '00' || day === '00')) return `day precision without a day: ${v}`;
+    if (precision === '10' && (month === '00' || day !== '00')) return `month precision padded: ${v}`;
+    if (precision === '9' && (month !== '00' || day !== '00')) return `year precision padded: ${v}`;
+    if (!['9', '10', '11'].includes(precision ?? '')) return `unexpected precision: ${v}`;
+    return undefined;
+  };
+  const f = line.split('\t');
+  const out: string[] = [];
+  if (!item.test(f[0] ?? '')) out.push(`not an item: ${f[0]}`);
+  const what = f[1] ?? '';
+  if (/^[LDA][a-z]{2,3}(-[a-z]+)*$/.test(what)) {
+    if (f.length !== 3 || !str.test(f[2] ?? '')) out.push(`a term takes one string: ${line}`);
+    return out;
+  }
+  if (!/^P[1-9]\d*$/.test(what)) return [...out, `not a property: ${what}`];
+  const first = value(f[2]);
+  if (first) out.push(first);
+  for (let i = 3; i < f.length; i += 2) {
+    if (!/^[PS][1-9]\d*$/.test(f[i] ?? '')) out.push(`not a qualifier or source property: ${f[i]}`);
+    const v = value(f[i + 1]);
+    if (v) out.push(v);
+    // Replaces and replaced by name a person, so their value is an item.
+    if ((f[i] === 'P1365' || f[i] === 'P1366') && !item.test(f[i + 1] ?? '')) out.push(`${f[i]} is not an item`);
+  }
+  return out;
+}
+
+describe('QuickStatements for people linked on both sides of a changeover', () => {
+  it('give person-valued P1365/P1366 and dates at their precision, in valid QuickStatements v1', async () => {
+    // The fixture links Liu Qi; an import links his predecessor Yang Zhenwu to an invented item as well.
+    const v = workdir(FIXTURE_LINKSET);
+    try {
+      const evidence = path.join(v.dir, 'evidence.json');
+      writeFileSync(
+        evidence,
+        JSON.stringify({
+          method: 'read from a public dataset, not yet checked against Wikidata',
+          links: [
+            {
+              resource: 'id/person/yang-zhenwu',
+              qid: 'Q900000008',
+              documents: [{ repository: 'example/dataset', path: 'people.csv', quote: 'Q900000008,杨振武' }],
+            },
+          ],
+        }),
+      );
+      const imported = await run(['import', '--evidence', evidence, '--by', 'T', '--linkset', v.linkset], { graph });
+      expect(imported.code, imported.err).toBe(0);
+      // The snapshot verify took, plus the item for Yang Zhenwu as Wikidata would return it (no statements yet).
+      const snap = JSON.parse(readFileSync(snapshot, 'utf8')) as Snapshot;
+      snap.links[`${graph.base}id/person/yang-zhenwu`] = 'Q900000008';
+      snap.entities.Q900000008 = {
+        id: 'Q900000008',
+        type: 'item',
+        labels: { en: { language: 'en', value: 'Yang Zhenwu' } },
+        claims: {},
+      };
+      const snapFile = path.join(v.dir, 'snapshot.json');
+      writeFileSync(snapFile, JSON.stringify(snap));
+      const r = await run(['export', '--format', 'qs', '--linkset', v.linkset, '--snapshot', snapFile], { graph });
+      expect(r.code).toBe(0);
+      const lines = r.out.trimEnd().split('\n');
+      expect(lines.flatMap((l) => qsProblems(l).map((p) => `${p} in ${l}`))).toEqual([]);
+      const yang = lines.find((l) => l.startsWith('Q900000008\tP39\t'));
+      expect(yang?.split('\t').slice(0, 11)).toEqual([
+        'Q900000008',
+        'P39',
+        'Q900000001',
+        'P580',
+        '+2018-03-17T00:00:00Z/11',
+        'P582',
+        '+2023-03-10T00:00:00Z/11',
+        'P1545',
+        '"13"',
+        'P1366',
+        'Q900000003',
+      ]);
+      const liu = lines.find((l) => l.startsWith('Q900000003\tP39\t'))?.split('\t') ?? [];
+      expect(liu[liu.indexOf('P1365') + 1]).toBe('Q900000008');
+      expect(lines).toContain(['Q900000008', 'Lzh-hans', '"杨振武"'].join('\t'));
+    } finally {
+      v.remove();
+    }
+  });
+
+  it('checks its own lines: a padded month, a tenure as P1365 and a bad item are caught', () => {
+    expect(qsProblems(['Q900000001', 'P39', 'Q900000002', 'P580', '+1965-01-01T00:00:00Z/10'].join('\t'))).toHaveLength(
+      1,
+    );
+    expect(qsProblems(['Q900000001', 'P39', 'Q900000002', 'P1365', '"tenure/13"'].join('\t'))).toHaveLength(1);
+    expect(qsProblems(['X1', 'P39', 'Q900000002'].join('\t'))).toHaveLength(1);
+    expect(
+      qsProblems(
+        ['Q900000001', 'P39', 'Q900000002', 'P580', '+1988-00-00T00:00:00Z/9', 'S854', '"https://a.example/"'].join(
+          '\t',
+        ),
+      ),
+    ).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { readLinkset } from '../../src/wikidata/linkset.ts';
 import type { Review, ReviewEntry } from '../../src/wikidata/reconcile.ts';
 import { realGraph } from '../support/graph.ts';
 import { type StandIn, startStandIn } from './standin.ts';
-import { endpoints, read, run, SHIPPED_LINKSET, workdir } from './support.ts';
+import { EMPTY_LINKSET, endpoints, read, run, workdir } from './support.ts';
 
 let graph: Graph;
 let wd: StandIn;
@@ -118,7 +118,7 @@ describe('Reconciling without --accept', () => {
   it('writes the review but not the linkset, and needs the office link before counting position held', async () => {
     const { code, w, entry, out } = await reconcileInto();
     expect(code).toBe(0);
-    expect(read(w.linkset)).toBe(read(SHIPPED_LINKSET));
+    expect(read(w.linkset)).toBe(read(EMPTY_LINKSET));
     expect(entry('person/peng-zhen').decision).toBe('proposed');
     // The office is only proposed, so no "position held" evidence, and a name alone is not enough.
     expect(entry('person/peng-zhen').candidates[0]?.evidence.map((e) => e.criterion)).not.toContain('position');
@@ -161,7 +161,7 @@ describe('Reconciling when the network fails', () => {
       expect(code).toBe(4);
       expect(err).toMatch(/cannot reach .*nothing was written/s);
       expect(w.files()).toEqual(['wikidata.ttl']);
-      expect(read(w.linkset)).toBe(read(SHIPPED_LINKSET));
+      expect(read(w.linkset)).toBe(read(EMPTY_LINKSET));
     } finally {
       await broken.close();
     }

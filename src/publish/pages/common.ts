@@ -87,7 +87,14 @@ export function orderByLang(ctx: PageCtx, terms: readonly Term[]): Term[] {
 }
 
 export function valuesHtml(ctx: PageCtx, terms: readonly Term[]): Html {
-  const ordered = orderByLang(ctx, terms);
+  // A Chinese page shows the Chinese value alone where there is one: its English twin is the same fact, and
+  // English stays (marked lang="en") only where no source gives Chinese. English pages keep both.
+  const inLang = (t: Term) => t.termType === 'Literal' && t.language.toLowerCase() === ctx.lang.toLowerCase();
+  const shown =
+    ctx.lang !== 'en' && terms.some(inLang)
+      ? terms.filter((t) => t.termType !== 'Literal' || !t.language || inLang(t))
+      : terms;
+  const ordered = orderByLang(ctx, shown);
   if (ordered.length === 1 && ordered[0]) return valueHtml(ctx, ordered[0]);
   return html`<ul class="values">${ordered.map((t) => html`<li>${valueHtml(ctx, t)}</li>`)}</ul>`;
 }
@@ -192,7 +199,7 @@ export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
   const sources = ix.iris(n, `${NS.dcterms}source`).sort();
   const altSources = ix.iris(n, `${npcsc}alternativeSource`).sort();
   return html`<article class="note" id="${noteAnchor(n)}">
-${heading ? html`<h3>${link(ctx, n, prop ? ctx.vocab.label(prop, ctx.lang) : nameText(ctx, n))}</h3>` : ''}
+${heading ? html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>` : ''}
 ${comment ? html`<p>${text(ctx, comment)}</p>` : ''}
 <dl class="facts">
 ${chosen.length ? html`<div><dt>${ctx.t.chosen}</dt><dd>${valuesHtml(ctx, chosen)}</dd></div>` : ''}

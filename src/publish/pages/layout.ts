@@ -27,6 +27,8 @@ export function homeUrls(iris: Iris): PageUrls {
 
 export interface PageSpec {
   title: LangText;
+  /** Shown in the h1 after the title (the name in the other language). */
+  titleAside?: Html | undefined;
   /** The <title> text (defaults to the h1's). */
   headTitle?: string;
   description?: string | undefined;
@@ -79,7 +81,7 @@ ${searchBox(ctx, spec.searched)}
 ${urls ? html`<a class="lang-switch" href="${urls.byLang[other]}" hreflang="${other}" lang="${other}" rel="alternate">${t.otherLanguage}</a>` : ''}
 </header>
 <main id="main">
-<h1>${text(ctx, spec.title)}</h1>
+<h1>${text(ctx, spec.title)}${spec.titleAside ?? ''}</h1>
 ${spec.main}
 </main>
 <footer class="site">

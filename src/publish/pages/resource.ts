@@ -27,15 +27,42 @@ export function resourcePage(ctx: PageCtx, page: ResourcePage): string {
   const { topic } = page;
   const body = bodyFor(ctx, kind, page);
   const description = pickLiteral(ctx.ix.objects(topic, RDFS_COMMENT), ctx.lang)?.text;
+  const title = nameOf(ctx.ix, topic, ctx.lang);
   return layout(ctx, {
-    title: nameOf(ctx.ix, topic, ctx.lang),
+    title,
+    titleAside: chineseName(ctx, topic, title.text),
     description,
     urls: docPageUrls(ctx.iris, page.key),
     topic,
     embed: body.embed,
-    main: html`${typeBadges(ctx, topic)}${body.main}`,
+    main: html`${typeBadges(ctx, topic)}${wikidataLinks(ctx, topic)}${body.main}`,
     bodyClass: `kind-${kind}`,
   });
+}
+
+/** On an English page, the Chinese name beside the English one (where the sources give it). */
+function chineseName(ctx: PageCtx, topic: string, shown: string): Html | undefined {
+  if (ctx.lang !== 'en') return undefined;
+  const zh = ctx.ix
+    .objects(topic, `${NS.rdfs}label`)
+    .find((t) => t.termType === 'Literal' && t.language.toLowerCase() === 'zh-hans');
+  if (!zh || zh.value === shown) return undefined;
+  return html` <span class="other-name" lang="zh-Hans">${zh.value}</span>`;
+}
+
+/** The topic's Wikidata items (its owl:sameAs links), each linked to its page on Wikidata. */
+function wikidataLinks(ctx: PageCtx, topic: string): Html {
+  const items = ctx.ix
+    .iris(topic, `${NS.owl}sameAs`)
+    .filter((iri) => iri.startsWith(NS.wd))
+    .map((iri) => iri.slice(NS.wd.length))
+    .filter((q) => /^Q[1-9]\d*$/.test(q))
+    .sort();
+  if (items.length === 0) return html``;
+  return html`<p class="wikidata">${ctx.t.wikidata}: ${items.map(
+    (q, i) =>
+      html`${i ? ', ' : ''}<a href="https://www.wikidata.org/wiki/${q}" rel="external noopener" hreflang="mul">${q}</a>`,
+  )}</p>`;
 }
 
 function bodyFor(ctx: PageCtx, kind: string, page: ResourcePage): Body {
@@ -46,7 +73,7 @@ function bodyFor(ctx: PageCtx, kind: string, page: ResourcePage): Body {
     case 'person':
       return personBody(ctx, topic, now);
     case 'tenure':
-      return tenureBody(ctx, topic, now);
+      return tenureBody(ctx, topic, now, page.fragments);
     case 'npc-term':
       return npcTermBody(ctx, topic);
     case 'note':
@@ -120,11 +147,11 @@ const windowOf0 = (ctx: PageCtx, tenure: string): number | undefined => {
   return v ? Date.parse(v) : undefined;
 };
 
-function tenureBody(ctx: PageCtx, tenure: string, now: number): Body {
+function tenureBody(ctx: PageCtx, tenure: string, now: number, fragments: readonly string[]): Body {
   const main = html`${lead(ctx, tenure)}
 ${tenureTimeline(ctx, [tenure], holderLabel(ctx), 'timeline', now)}
 ${tenureTable(ctx, [tenure], ['ordinal', 'holder', 'start', 'end', 'terms'])}
-${resourceSections(ctx, tenure)}`;
+${resourceSections(ctx, tenure, { fragments })}`;
   return { main, embed: tenureEmbed(ctx.ix, tenure) };
 }
 
