@@ -258,8 +258,8 @@ describe.skipIf(!runs)('OpenRefine reconciling a column of names against /reconc
     const peng = first('Peng Zhen');
     expect(table[peng]?.(at('Chinese name'))).toBe('彭真');
     expect(table[peng]?.(at('birth date'))).toBe('1902-10-12');
-    // A month-precision birth date stays a month.
-    expect(table[first('彭冲')]?.(at('birth date'))).toBe('1915-03');
+    // Revision 2 of the reference gives Peng Chong's birth to the day.
+    expect(table[first('彭冲')]?.(at('birth date'))).toBe('1915-03-27');
     expect(table[first('Li Jianguo')]?.(at('Chinese name'))).toBe('李建国');
     // Peng Zhen's three tenures are three rows of his record, office, start and end aligned.
     const offices = [0, 1, 2].map((k) => table[peng + k]?.(at('office held')));
