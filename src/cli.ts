@@ -1,12 +1,12 @@
 // The npcsc-kg command line: build, validate, query, stats, serve, export; exit codes documented in README.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
 import { swapIn } from './atomic.ts';
 import { type Config, makeConfig, storeConfig } from './config.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
-import { DataSyntaxError } from './rdf/load.ts';
+import { DataSyntaxError, EncodingError, readUtf8 } from './rdf/load.ts';
 import { parseQueryFile } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
 import { formatViolation, ValidationFailed } from './rdf/validate.ts';
@@ -119,7 +119,7 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
   }
   let text: string;
   if (values.expr !== undefined) text = values.expr;
-  else if (positionals[0]) text = readFileSync(positionals[0], 'utf8');
+  else if (positionals[0]) text = readUtf8(positionals[0]);
   else throw new UsageError('query needs a file (npcsc-kg query FILE.rq) or a text (-e "SELECT …")');
   const given: Record<string, string> = {};
   for (const p of values.param ?? []) {
@@ -267,7 +267,17 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       io.err(`npcsc-kg ${name}: ${err.message}\nnothing was written.\n`);
       return EXIT.invalid;
     }
-    if (e instanceof DataSyntaxError || err.code === 'ENOENT' || e instanceof QueryTimeout) {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+      // Node's own text ("ENOENT: no such file or directory, stat '…'") names the system call, not the problem.
+      const missing = (err as { path?: string }).path;
+      const shown =
+        missing && !path.relative(process.cwd(), missing).startsWith('..')
+          ? path.relative(process.cwd(), missing)
+          : missing;
+      io.err(`npcsc-kg ${name}: ${shown ? `${shown}: ` : ''}no such file or folder\n`);
+      return EXIT.input;
+    }
+    if (e instanceof DataSyntaxError || e instanceof EncodingError || e instanceof QueryTimeout) {
       io.err(`npcsc-kg ${name}: ${err.message}\n`);
       return EXIT.input;
     }

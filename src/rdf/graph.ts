@@ -4,9 +4,10 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, uti
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
 import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
+import { checkDates } from './dates.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
-import { eachLineChunk, listFiles, parseTurtleFile } from './load.ts';
+import { eachLineChunk, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -62,7 +63,7 @@ export function defaultInputs(root: string): BuildInputs {
 
 /** The context file names the default base; a server with another base gets its own. */
 export function loadContext(file: string, base: string): object {
-  const text = readFileSync(file, 'utf8').split(DEFAULT_BASE).join(base);
+  const text = readUtf8(file).split(DEFAULT_BASE).join(base);
   return JSON.parse(text) as object;
 }
 
@@ -72,7 +73,8 @@ export function hashQuads(ntriples: string): string {
 
 /**
  * Builds the Graph. Throws DataSyntaxError (file:line:column) on bad Turtle, RuleError on a broken rule,
- * and ValidationFailed when a shape or check reports a violation; nothing partial is returned.
+ * and ValidationFailed when a date is no calendar value or a shape or check reports a violation; nothing
+ * partial is returned.
  */
 export async function buildGraph(
   config: Config,
@@ -81,7 +83,14 @@ export async function buildGraph(
 ): Promise<Graph> {
   const { base, root } = config;
   const store = new Store();
-  for (const file of inputs.graphFiles) store.addQuads(parseTurtleFile(file, base, root));
+  const badDates: Violation[] = [];
+  for (const file of inputs.graphFiles) {
+    const quads = parseTurtleFile(file, base, root);
+    badDates.push(...checkDates(quads, path.relative(root, file) || file));
+    store.addQuads(quads);
+  }
+  // Refused before any rule runs: a rule would derive bounds and durations from a day that does not exist.
+  if (badDates.length > 0) throw new ValidationFailed(badDates);
   const asserted = store.size;
   const shapes: Quad[] = inputs.shapesFiles.flatMap((f) => parseTurtleFile(f, base, root));
 

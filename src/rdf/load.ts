@@ -1,4 +1,5 @@
 // Reads Turtle files into quads, resolving relative IRIs against the base; errors name file, line and column.
+import { isUtf8 } from 'node:buffer';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Parser, type Quad } from 'n3';
@@ -14,6 +15,54 @@ export class DataSyntaxError extends Error {
     super(`${file}:${line}:${column}: ${reason}`);
     this.name = 'DataSyntaxError';
   }
+}
+
+/** An input file whose bytes are not UTF-8: decoding it would turn what it says into U+FFFD, silently. */
+export class EncodingError extends Error {
+  constructor(
+    readonly file: string,
+    /** 0-based offset of the first byte that starts no valid UTF-8 sequence. */
+    readonly offset: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${file}: not valid UTF-8 at byte ${offset} (line ${line}, column ${column}); save the file as UTF-8`);
+    this.name = 'EncodingError';
+  }
+}
+
+/** The offset of the first byte of `buf` that begins no well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (need === 0) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    const second = buf[i + 1];
+    if (second === undefined || second < lo || second > hi) return i;
+    for (let k = 2; k <= need; k++) if (((buf[i + k] ?? 0) & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** A text input file's content; throws EncodingError (file, byte offset, line, column) unless it is UTF-8. */
+export function readUtf8(file: string, shownAs: string = file): string {
+  const bytes = readFileSync(file);
+  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const offset = firstInvalidUtf8(bytes);
+  const before = bytes.subarray(0, offset);
+  const lineStart = before.lastIndexOf(10) + 1;
+  let line = 1;
+  for (const b of before) if (b === 10) line++;
+  const column = before.subarray(lineStart).toString('utf8').length + 1;
+  throw new EncodingError(shownAs, offset, line, column);
 }
 
 interface N3Token {
@@ -48,7 +97,8 @@ export function parseTurtle(text: string, file: string, base: string): Quad[] {
 }
 
 export function parseTurtleFile(file: string, base: string, root = process.cwd()): Quad[] {
-  return parseTurtle(readFileSync(file, 'utf8'), path.relative(root, file) || file, base);
+  const shown = path.relative(root, file) || file;
+  return parseTurtle(readUtf8(file, shown), shown, base);
 }
 
 /** Every `*.ext` file below `dir`, sorted, so that loading is deterministic. */

@@ -10,6 +10,8 @@ export interface Violation {
   focus: string;
   path?: string;
   value?: string;
+  /** The input file the value was read from, when a check knows it (the calendar check does). */
+  file?: string;
   message: string;
 }
 
