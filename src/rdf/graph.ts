@@ -1,13 +1,26 @@
 // The Graph: load, derive, validate, then an immutable store with its content hash, built once.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
 import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
 import { checkDates } from './dates.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
-import { eachLineChunk, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
+import { type Dump, eachLineChunk, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -26,8 +39,13 @@ export interface Graph {
   readonly warnings: readonly Violation[];
   readonly derivation: DeriveReport;
   readonly builtAt: Date;
-  /** The build cache's N-Triples dump of exactly this graph, when there is one: query threads load it themselves. */
+  /** Where the build cache keeps the N-Triples of exactly this graph, when it does. Others may remove it. */
   readonly ntFile?: string;
+  /**
+   * This process's own verified copy of those N-Triples, when there is one: what query threads load (never the
+   * cache file, which pruning by another process, a redeploy or a truncation can change under them).
+   */
+  readonly dump?: Dump;
 }
 
 /**
@@ -165,8 +183,9 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
   const { digest, dir, ntFile, metaFile } = cacheFiles(config, inputs);
   try {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
-    if (meta.digest === digest && hashFile(ntFile) === meta.hash) {
-      const store = readNTriples(ntFile);
+    const dump = meta.digest === digest ? pinDump(ntFile, meta.hash) : undefined;
+    if (dump) {
+      const store = readNTriples(dump.fd);
       // Marks the entry as in use, so that pruning (below) leaves it; a read-only cache is left as it is.
       try {
         const now = new Date();
@@ -183,6 +202,7 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
         derivation: meta.derivation,
         builtAt: new Date(),
         ntFile,
+        dump,
       };
     }
   } catch {
@@ -204,11 +224,45 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     writeFileSync(`${metaFile}.${process.pid}.tmp`, JSON.stringify(meta));
     renameSync(`${metaFile}.${process.pid}.tmp`, metaFile);
     pruneCache(dir);
-    return { ...graph, ntFile };
+    const dump = pinDump(ntFile, graph.hash);
+    return dump ? { ...graph, ntFile, dump } : { ...graph, ntFile };
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
   return graph;
+}
+
+/** Closes a pinned dump's descriptor once nothing holds the dump (its Graph and every pool over it are gone). */
+const unpin = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {}
+});
+
+/**
+ * A private copy of the cache file `ntFile`, if its bytes hash to `hash`: copied (a reflink where the file system
+ * can), opened, and unlinked at once, so no other process (pruning, `npm ci`, an editor) can remove or change
+ * it; its blocks stay for as long as the descriptor is open. Undefined when the file is missing or its bytes
+ * are not those of `hash`.
+ */
+function pinDump(ntFile: string, hash: string): Dump | undefined {
+  const copy = `${ntFile}.${process.pid}.${randomUUID()}.pin`;
+  let fd: number;
+  try {
+    copyFileSync(ntFile, copy, constants.COPYFILE_FICLONE);
+    fd = openSync(copy, 'r');
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(copy, { force: true });
+  }
+  if (hashFile(fd) !== hash) {
+    closeSync(fd);
+    return undefined;
+  }
+  const dump: Dump = { fd, hash };
+  unpin.register(dump, fd);
+  return dump;
 }
 
 /** Cache entries not used for this long are removed when a new one is written. */
@@ -234,8 +288,8 @@ function pruneCache(dir: string): void {
   }
 }
 
-/** sha256 of a file, read in chunks (the digest hashQuads gives its text). */
-export function hashFile(file: string): string {
+/** sha256 of a file (or open descriptor), read in chunks (the digest hashQuads gives its text). */
+export function hashFile(file: string | number): string {
   const h = createHash('sha256');
   eachLineChunk(file, (chunk) => h.update(chunk));
   return h.digest('hex');
@@ -245,6 +299,6 @@ export function hashFile(file: string): string {
  * The Graph's store from an N-Triples file, read a few megabytes at a time: a FrozenStore (an n3 Store to every
  * reader, in typed arrays), measured at 1M triples at about a tenth of an n3 Store's memory.
  */
-export function readNTriples(file: string): Store {
+export function readNTriples(file: string | number): Store {
   return FrozenStore.fromFile(file);
 }

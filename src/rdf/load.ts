@@ -1,5 +1,6 @@
 // Reads Turtle files into quads, resolving relative IRIs against the base; errors name file, line and column.
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Parser, type Quad } from 'n3';
@@ -118,16 +119,29 @@ export function listFiles(dir: string, ext: string): string[] {
 const CHUNK_BYTES = 4 << 20;
 
 /**
- * A line-based file's bytes in chunks of whole lines: a large file is never one string. Each chunk is valid
- * until the next one is asked for (the read buffer is reused).
+ * The Graph's N-Triples in a file only this process can reach (src/rdf/graph.ts pinDump): an open descriptor of a
+ * copy that was unlinked at once, whose bytes hash (sha256) to `hash`. Query threads share the descriptor and read
+ * it by position, so what they load is what the main thread checked, whatever happens to the build cache.
  */
-export function* lineChunks(file: string): Generator<Buffer> {
-  const fd = openSync(file, 'r');
+export interface Dump {
+  readonly fd: number;
+  readonly hash: string;
+}
+
+/**
+ * A line-based file's bytes in chunks of whole lines: a large file is never one string. Each chunk is valid
+ * until the next one is asked for (the read buffer is reused). `source` is a path, or an open descriptor read
+ * from its start by position (left open).
+ */
+export function* lineChunks(source: string | number): Generator<Buffer> {
+  const fd = typeof source === 'number' ? source : openSync(source, 'r');
   try {
     const buf = Buffer.alloc(CHUNK_BYTES);
     let rest: Buffer = Buffer.alloc(0);
+    let position = 0;
     for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
+      const n = readSync(fd, buf, 0, CHUNK_BYTES, position);
+      position += n;
       const chunk = rest.length ? Buffer.concat([rest, buf.subarray(0, n)]) : buf.subarray(0, n);
       const end = n === 0 ? chunk.length : chunk.lastIndexOf(10) + 1;
       rest = Buffer.from(chunk.subarray(end));
@@ -135,15 +149,37 @@ export function* lineChunks(file: string): Generator<Buffer> {
       if (n === 0) return;
     }
   } finally {
-    closeSync(fd);
+    if (typeof source !== 'number') closeSync(fd);
   }
 }
 
-export function eachLineChunk(file: string, each: (chunk: Buffer) => void): void {
-  for (const chunk of lineChunks(file)) each(chunk);
+/** Thrown at the end of a dump whose bytes are not those its hash names: whatever was read from it must go. */
+export class DumpChanged extends Error {
+  constructor(expected: string, got: string) {
+    super(
+      `the graph's dump changed after it was verified (sha256 ${got.slice(0, 12)}, expected ${expected.slice(0, 12)})`,
+    );
+    this.name = 'DumpChanged';
+  }
 }
 
-/** The quads of an N-Triples file, parsed a chunk at a time. */
-export function* ntriplesFileQuads(file: string): Generator<Quad> {
-  for (const chunk of lineChunks(file)) yield* new Parser({ format: 'N-Triples' }).parse(chunk.toString('utf8'));
+/** A dump's chunks, hashed as they are read; throws DumpChanged after the last one unless they hash to its hash. */
+export function* verifiedChunks(dump: Dump): Generator<Buffer> {
+  const h = createHash('sha256');
+  for (const chunk of lineChunks(dump.fd)) {
+    h.update(chunk);
+    yield chunk;
+  }
+  const got = h.digest('hex');
+  if (got !== dump.hash) throw new DumpChanged(dump.hash, got);
+}
+
+export function eachLineChunk(source: string | number, each: (chunk: Buffer) => void): void {
+  for (const chunk of lineChunks(source)) each(chunk);
+}
+
+/** The quads of an N-Triples file or a verified dump, parsed a chunk at a time. */
+export function* ntriplesFileQuads(source: string | Dump): Generator<Quad> {
+  const chunks = typeof source === 'string' ? lineChunks(source) : verifiedChunks(source);
+  for (const chunk of chunks) yield* new Parser({ format: 'N-Triples' }).parse(chunk.toString('utf8'));
 }

@@ -5,7 +5,7 @@ import type { ThreadStore } from '../store/open.ts';
 import type { Format } from './formats.ts';
 
 /**
- * What a worker is started with: the store's quads (or the cache file that holds them, or the backend that
+ * What a worker is started with: the store's quads (or the verified dump that holds them, or the backend that
  * holds them: `store`, see src/store/open.ts) and what serializers need.
  */
 export interface WorkerInit extends ThreadStore {
@@ -54,10 +54,13 @@ export interface Done {
  * (upstream: it failed; upstream-timeout: the store did not answer in time), or ours.
  */
 export type FailKind = 'client' | 'timeout' | 'upstream' | 'upstream-timeout' | 'internal';
+/** `memory`: the thread's external (WASM, buffers) bytes after it loaded, or after the job. */
 export type Reply =
-  | { type: 'ready' }
-  | ({ type: 'done'; id: number } & Done)
-  | { type: 'fail'; id: number; kind: FailKind; message: string; detail?: string };
+  | { type: 'ready'; memory?: number }
+  /** The thread could not load its data (the reason is for the operator's log); it takes no job. */
+  | { type: 'failed'; reason: string }
+  | ({ type: 'done'; id: number; memory?: number } & Done)
+  | { type: 'fail'; id: number; kind: FailKind; message: string; detail?: string; memory?: number };
 
 export const toWire = (t: RDF.Term): WireTerm =>
   t.termType === 'Literal'

@@ -152,15 +152,21 @@ async function main(): Promise<void> {
         await booted;
         remote = m.init.store?.kind === 'sparql';
         const backend = threadBackend(m.init, remote ? undefined : 60_000);
+        // The verified dump is hashed as it is read (DumpChanged at its end): a thread answers from the checked
+        // graph or not at all.
         const store =
           backend ??
           indexed(
-            m.init.ntFile ? ntriplesFileQuads(m.init.ntFile) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
+            m.init.dump ? ntriplesFileQuads(m.init.dump) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
           );
         if (!backend) await warm(store as RdfStore);
-        port.postMessage({ type: 'ready' } satisfies Reply);
+        port.postMessage({ type: 'ready', memory: ownMemory() } satisfies Reply);
         return { store, init: m.init };
       })();
+      // A thread without its data says why and takes no job; the pool decides whether to start another.
+      loaded.catch((e: unknown) => {
+        port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) } satisfies Reply);
+      });
       return;
     }
     let reply: Reply;
@@ -171,8 +177,17 @@ async function main(): Promise<void> {
     } catch (e) {
       reply = { type: 'fail', id: m.id, ...classify(e, m.job) };
     }
-    port.postMessage(reply);
+    port.postMessage({ ...reply, memory: ownMemory() });
   });
+}
+
+/**
+ * This thread's external memory: Oxigraph's WASM memory (and buffers). A WASM memory never shrinks, so the pool
+ * replaces a thread that one large query made grow (src/sparql/pool.ts RECYCLE_GROWTH_BYTES); the V8 heap is left
+ * out, since its collector gives back what a query took.
+ */
+function ownMemory(): number {
+  return process.memoryUsage().external;
 }
 
 await main();
