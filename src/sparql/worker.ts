@@ -51,6 +51,9 @@ function datasetStore(store: RdfStore, dataset: Dataset, cache: Map<string, RdfS
  */
 const CLIENT_FAULT =
   /unknown named operator|not supported|undefined prefix|unknown prefix|Illegal binding to variable '[^']*' that has already been bound/i;
+/** V8's own limits (string, array and buffer sizes, the stack), which a query can reach from its text alone. */
+const ENGINE_LIMIT =
+  /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed|Maximum call stack size exceeded)/;
 /** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
 const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
@@ -122,6 +125,16 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
+  // What the query asked for is beyond what the engine or a writer can hold: a limit the client ran into.
+  // By name: src/rdf/serialize.ts (and its rdflib and jsonld) loads only with the first graph result.
+  if (e instanceof Error && e.name === 'NotRepresentable') return { kind: 'client', message };
+  if (e instanceof RangeError && ENGINE_LIMIT.test(message)) {
+    return {
+      kind: 'client',
+      message: `the query builds a value or an answer larger than this endpoint can hold (${message}); ask for less: LIMIT, fewer or shorter values`,
+    };
+  }
+  if ((e as { code?: string }).code === 'ERR_INVALID_URL') return { kind: 'client', message: `not a valid URL: ${message}` };
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
   if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
