@@ -134,7 +134,8 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
       message: `the query builds a value or an answer larger than this endpoint can hold (${message}); ask for less: LIMIT, fewer or shorter values`,
     };
   }
-  if ((e as { code?: string }).code === 'ERR_INVALID_URL') return { kind: 'client', message: `not a valid URL: ${message}` };
+  if ((e as { code?: string }).code === 'ERR_INVALID_URL')
+    return { kind: 'client', message: `not a valid URL: ${message}` };
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
   if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
