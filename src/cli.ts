@@ -5,8 +5,9 @@ import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
 import { swapIn } from './atomic.ts';
 import { type Config, makeConfig, storeConfig } from './config.ts';
+import { RuleError } from './rdf/derive.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
-import { DataSyntaxError, EncodingError, readUtf8 } from './rdf/load.ts';
+import { DataSyntaxError, EncodingError, InputFileError, readUtf8 } from './rdf/load.ts';
 import { parseQueryFile } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
 import { formatViolation, ValidationFailed } from './rdf/validate.ts';
@@ -277,7 +278,14 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       io.err(`npcsc-kg ${name}: ${shown ? `${shown}: ` : ''}no such file or folder\n`);
       return EXIT.input;
     }
-    if (e instanceof DataSyntaxError || e instanceof EncodingError || e instanceof QueryTimeout) {
+    // A rule or check that cannot run (a syntax error, a SERVICE, which the build never calls) is a broken input file.
+    if (
+      e instanceof DataSyntaxError ||
+      e instanceof EncodingError ||
+      e instanceof InputFileError ||
+      e instanceof RuleError ||
+      e instanceof QueryTimeout
+    ) {
       io.err(`npcsc-kg ${name}: ${err.message}\n`);
       return EXIT.input;
     }

@@ -20,7 +20,7 @@ import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
 import { checkDates } from './dates.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
-import { type Dump, eachLineChunk, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
+import { type Dump, eachLineChunk, InputFileError, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -79,10 +79,49 @@ export function defaultInputs(root: string): BuildInputs {
   };
 }
 
-/** The context file names the default base; a server with another base gets its own. */
-export function loadContext(file: string, base: string): object {
-  const text = readUtf8(file).split(DEFAULT_BASE).join(base);
-  return JSON.parse(text) as object;
+/**
+ * The context file names the default base; a server with another base gets its own. Throws InputFileError,
+ * naming the file, when it is not JSON or refers to a remote context: the server never fetches one (DESIGN.md),
+ * so every JSON-LD answer would fail later, far from the cause.
+ */
+export function loadContext(file: string, base: string, root?: string): object {
+  const shown = (root && path.relative(root, file)) || file;
+  let context: unknown;
+  try {
+    context = JSON.parse(readUtf8(file, shown).split(DEFAULT_BASE).join(base));
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new InputFileError(shown, `not valid JSON: ${e.message}`);
+  }
+  const remote = remoteContext(context);
+  if (remote) {
+    throw new InputFileError(
+      shown,
+      `"${remote.key}": "${remote.url}" names a remote context, which this server never fetches; put its terms in this file instead`,
+    );
+  }
+  return context as object;
+}
+
+/** The first `@context` or `@import` anywhere in `value` that is a reference (a string), not a context itself. */
+function remoteContext(value: unknown): { key: string; url: string } | undefined {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = remoteContext(v);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '@context' || key === '@import') {
+      const refs = (Array.isArray(v) ? v : [v]).filter((r): r is string => typeof r === 'string');
+      if (refs[0] !== undefined) return { key, url: refs[0] };
+    }
+    const found = remoteContext(v);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function hashQuads(ntriples: string): string {
@@ -134,7 +173,7 @@ export async function buildGraph(
     base,
     hash: hashQuads(nt),
     prefixes: prefixesFor(base),
-    context: loadContext(inputs.contextFile, base),
+    context: loadContext(inputs.contextFile, base, root),
     counts: { asserted, derived: store.size - asserted, total: store.size },
     warnings: results.filter((r) => r.severity !== 'violation'),
     derivation,
@@ -196,7 +235,7 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
         base: config.base,
         hash: meta.hash,
         prefixes: prefixesFor(config.base),
-        context: loadContext(inputs.contextFile, config.base),
+        context: loadContext(inputs.contextFile, config.base, config.root),
         counts: meta.counts,
         warnings: meta.warnings,
         derivation: meta.derivation,

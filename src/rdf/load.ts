@@ -32,6 +32,17 @@ export class EncodingError extends Error {
   }
 }
 
+/** An input file that parses but cannot be used as it is (a remote JSON-LD context, say), named with the reason. */
+export class InputFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'InputFileError';
+  }
+}
+
 /** The offset of the first byte of `buf` that begins no well-formed UTF-8 sequence (RFC 3629), or -1. */
 export function firstInvalidUtf8(buf: Uint8Array): number {
   for (let i = 0; i < buf.length; ) {

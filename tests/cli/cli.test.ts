@@ -90,6 +90,23 @@ describe.each([
     code: EXIT.input,
     message: /data\/people\.ttl: not valid UTF-8 at byte \d+ \(line \d+, column \d+\)/,
   },
+  {
+    name: 'a remote context in the JSON-LD context file',
+    file: 'ontology/context.jsonld',
+    change: (s: string) =>
+      s.replace('"@context": {', '"@context": { "@import": "https://schema.org/docs/jsonldcontext.jsonld",'),
+    code: EXIT.input,
+    message:
+      /^npcsc-kg (build|validate): ontology\/context\.jsonld: "@import": "https:\/\/schema\.org\/docs\/jsonldcontext\.jsonld" names a remote context, which this server never fetches/,
+  },
+  {
+    name: 'a SERVICE in a rule',
+    file: 'queries/rules/bounds.rq',
+    change: (s: string) => s.replace('WHERE {', 'WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?zs ?zp ?zo }'),
+    code: EXIT.input,
+    message:
+      /queries\/rules\/bounds\.rq: SERVICE <http:\/\/127\.0\.0\.1:9\/sparql>: rules and checks run over the graph alone/,
+  },
 ])('npcsc-kg build with $name', ({ file, change, code, message, latin1 }) => {
   it('fails with a clear message and a non-zero exit, and writes nothing', async () => {
     const root = copyOfInputs();
