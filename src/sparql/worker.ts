@@ -136,6 +136,10 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
   }
   if ((e as { code?: string }).code === 'ERR_INVALID_URL')
     return { kind: 'client', message: `not a valid URL: ${message}` };
+  // A REGEX or REPLACE pattern of the query that JavaScript cannot compile.
+  if (e instanceof SyntaxError && message.startsWith('Invalid regular expression')) {
+    return { kind: 'client', message: `${message} (in a REGEX or REPLACE pattern of the query)` };
+  }
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
   if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };

@@ -92,3 +92,12 @@ describe('An IRI as an RDF/XML element name', () => {
     'http://example.org/a#b#c',
   ])('%s has none', (iri) => expect(qnameProblem(iri)).toBeDefined());
 });
+
+describe('A REGEX whose pattern does not compile', () => {
+  it('is a 400 naming the pattern, and logs nothing', async () => {
+    const r = await send('SELECT ?s WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "@#!(E%", "i") } LIMIT 1');
+    expect(r.status, r.body).toBe(400);
+    expect(r.body).toMatch(/Invalid regular expression: .*Unterminated group \(in a REGEX or REPLACE pattern/);
+    expect(r.logged).toEqual([]);
+  });
+});
