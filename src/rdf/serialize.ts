@@ -81,7 +81,17 @@ const offlineLoader = async (url: string): Promise<never> => {
 /** JSON-LD compacted with `context` (an object, never fetched). N-Quads first, then fromRDF + compact. */
 export async function toJsonLd(quads: readonly Quad[], context: object): Promise<object> {
   const nquads = await toNQuads(quads);
-  const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
+  let expanded: object;
+  try {
+    expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
+  } catch (e) {
+    // jsonld's errors here are about the triples themselves (an rdf:JSON literal that is no JSON, say).
+    const err = e as Error;
+    if (!err.name?.startsWith('jsonld.')) throw e;
+    throw new NotRepresentable(
+      `this graph cannot be written as JSON-LD: ${err.message}; ask for Turtle or N-Triples instead`,
+    );
+  }
   return jsonld.compact(expanded, context as never, { documentLoader: offlineLoader as never });
 }
 

@@ -61,6 +61,18 @@ describe('A CONSTRUCT asked for as RDF/XML', () => {
   });
 });
 
+describe('A CONSTRUCT asked for as JSON-LD', () => {
+  it('with an rdf:JSON literal that is no JSON is a 400 that says why, and logs nothing', async () => {
+    const r = await send(
+      'CONSTRUCT { <urn:a> <http://example.org/p> "{bad"^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON> } WHERE {}',
+      { accept: 'application/ld+json' },
+    );
+    expect(r.status, r.body).toBe(400);
+    expect(r.body).toMatch(/^this graph cannot be written as JSON-LD: JSON literal could not be parsed/);
+    expect(r.logged).toEqual([]);
+  });
+});
+
 describe('A query that builds a string past V8’s limit', () => {
   let binds = 'BIND("abcdefgh" AS ?x0)';
   for (let i = 1; i <= 27; i++) binds += ` BIND(CONCAT(?x${i - 1}, ?x${i - 1}) AS ?x${i})`;
