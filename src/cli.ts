@@ -1,12 +1,11 @@
-// The npcsc-kg command line: build, validate, query, stats, serve, export; exit codes documented in README.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type * as RDF from '@rdfjs/types';
 import { recover, reportRecovery, writeFilesAtomically } from './atomic.ts';
 import { type Config, makeConfig, storeConfig } from './config.ts';
+import { RuleError } from './rdf/derive.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
-import { DataSyntaxError } from './rdf/load.ts';
+import { DataSyntaxError, EncodingError, InputFileError, readUtf8 } from './rdf/load.ts';
 import { parseQueryFile } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
 import { formatViolation, ValidationFailed } from './rdf/validate.ts';
@@ -105,7 +104,7 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
   }
   let text: string;
   if (values.expr !== undefined) text = values.expr;
-  else if (positionals[0]) text = readFileSync(positionals[0], 'utf8');
+  else if (positionals[0]) text = readUtf8(positionals[0]);
   else throw new UsageError('query needs a file (npcsc-kg query FILE.rq) or a text (-e "SELECT …")');
   const given: Record<string, string> = {};
   for (const p of values.param ?? []) {
@@ -253,7 +252,24 @@ export async function main(argv: string[], io: Out = stdio): Promise<number> {
       io.err(`npcsc-kg ${name}: ${err.message}\nnothing was written.\n`);
       return EXIT.invalid;
     }
-    if (e instanceof DataSyntaxError || err.code === 'ENOENT' || e instanceof QueryTimeout) {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') {
+      // Node's own text ("ENOENT: no such file or directory, stat '…'") names the system call, not the problem.
+      const missing = (err as { path?: string }).path;
+      const shown =
+        missing && !path.relative(process.cwd(), missing).startsWith('..')
+          ? path.relative(process.cwd(), missing)
+          : missing;
+      io.err(`npcsc-kg ${name}: ${shown ? `${shown}: ` : ''}no such file or folder\n`);
+      return EXIT.input;
+    }
+    // A rule or check that cannot run (a syntax error, a SERVICE, which the build never calls) is a broken input file.
+    if (
+      e instanceof DataSyntaxError ||
+      e instanceof EncodingError ||
+      e instanceof InputFileError ||
+      e instanceof RuleError ||
+      e instanceof QueryTimeout
+    ) {
       io.err(`npcsc-kg ${name}: ${err.message}\n`);
       return EXIT.input;
     }

@@ -55,13 +55,33 @@ const starting = () =>
     headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', ...SECURITY_HEADERS },
   });
 
+/**
+ * RFC 9112 §3.2: a request with more than one Host header is a 400. Node keeps the first and drops the rest, so a
+ * proxy that read the last one and this server would disagree about which site was asked for.
+ */
+function repeatedHost(raw: readonly string[] | undefined): boolean {
+  if (!raw) return false;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.length === 4 && raw[i]?.toLowerCase() === 'host') hosts++;
+  return hosts > 1;
+}
+
+const badHost = () =>
+  new Response('bad request: more than one Host header (RFC 9112 section 3.2)\n', {
+    status: 400,
+    headers: { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...SECURITY_HEADERS },
+  });
+
 /** Listens on `host:port` (0 picks a free port) with the socket limits applied from the first connection. */
 export async function listen(port: number, host: string, limits: SocketLimits = SOCKET_LIMITS): Promise<Listener> {
   let app: Hono | undefined;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
       {
-        fetch: (req, env) => (app ? app.fetch(req, env) : starting()),
+        fetch: (req, env) => {
+          if (repeatedHost(env.incoming?.rawHeaders)) return badHost();
+          return app ? app.fetch(req, env) : starting();
+        },
         port,
         hostname: host,
         serverOptions: {

@@ -6,7 +6,7 @@
 import type { Context, Hono } from 'hono';
 import { DUMP_NAMES } from '../export/dumps.ts';
 import { type AppContext, type RouteModule, SECURITY_HEADERS } from '../http/app.ts';
-import { notAcceptable } from '../http/errors.ts';
+import { methodNotAllowed, notAcceptable } from '../http/errors.ts';
 import {
   SUFFIXES as DOCUMENT_SUFFIXES,
   type Format,
@@ -20,6 +20,9 @@ import {
 } from './formats.ts';
 import { Publisher, type PublishOptions, type Representation } from './publisher.ts';
 import { type Prepared, prepare, ResponseCache, send } from './respond.ts';
+
+/** What a client may try on a document; all are refused (405 with Allow). */
+const WRITE_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'];
 
 export const linkedDataRoutes: RouteModule = (app, ctx) => mountLinkedData(app, ctx, {});
 
@@ -42,18 +45,25 @@ function mountLinkedData(
   });
   const h = handlers(pub);
   const cache = new ResponseCache();
-  /** Answers from the prepared-response cache; computes (and keeps) the response on a miss. */
+  /**
+   * Answers from the prepared-response cache; computes (and keeps) the response on a miss. Every other method is
+   * a 405 naming GET and HEAD (the documents are read-only), by name, as src/sparql/endpoint.ts explains.
+   */
   const get = (path: string, make: (c: Context) => Prepared | Promise<Prepared>) =>
-    app.get(path, (c): Response | Promise<Response> => {
-      const key = ResponseCache.key(c);
-      const hit = cache.get(key);
-      // A hit answers synchronously: no promise for Hono or the Node adapter to wait on.
-      if (hit) return send(c, hit);
-      return Promise.resolve(make(c)).then((p): Response => {
-        cache.set(key, p);
-        return send(c, p);
+    app
+      .on(WRITE_METHODS, path, () => {
+        throw methodNotAllowed('GET, HEAD');
+      })
+      .get(path, (c): Response | Promise<Response> => {
+        const key = ResponseCache.key(c);
+        const hit = cache.get(key);
+        // A hit answers synchronously: no promise for Hono or the Node adapter to wait on.
+        if (hit) return send(c, hit);
+        return Promise.resolve(make(c)).then((p): Response => {
+          cache.set(key, p);
+          return send(c, p);
+        });
       });
-    });
   const file = (c: Context, rep: Representation | Promise<Representation>) =>
     Promise.resolve(rep).then((r) => prepare(r, c.req.header('accept-encoding')));
 

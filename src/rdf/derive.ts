@@ -1,5 +1,6 @@
 // Derivation: runs the CONSTRUCT rules of queries/rules/ over the store until nothing new appears.
 import type { Quad, Store } from 'n3';
+import { OutboundRefused } from '../outbound.ts';
 import { construct } from '../sparql/engine.ts';
 import type { QueryFile } from './queries.ts';
 
@@ -22,14 +23,25 @@ export interface DeriveReport {
   perRule: Record<string, number>;
 }
 
+/** A rule or check that could not run: its file, and why (an input error, src/cli.ts exit 3). */
 export class RuleError extends Error {
   constructor(
     readonly file: string,
     cause: Error,
   ) {
-    super(`${file}: ${cause.message}`);
+    super(`${file}: ${cause instanceof OutboundRefused ? serviceRefused(cause) : cause.message}`);
     this.name = 'RuleError';
   }
+}
+
+/** The build derives and checks over the graph alone: a SERVICE in a rule or check is never called. */
+function serviceRefused(e: OutboundRefused): string {
+  let endpoint = e.url;
+  try {
+    const u = new URL(e.url);
+    endpoint = `${u.origin}${u.pathname}`;
+  } catch {}
+  return `SERVICE <${endpoint}>: rules and checks run over the graph alone, and the build calls no other endpoint`;
 }
 
 /** Adds every triple the rules produce, repeating until a round adds none (at most `maxRounds`). */

@@ -25,8 +25,8 @@ export class FrozenStore extends Store {
   private osp = new Uint32Array(0);
   private count = 0;
 
-  /** The store of an N-Triples file (default graph only), read a few megabytes at a time. */
-  static fromFile(file: string): FrozenStore {
+  /** The store of an N-Triples file or open descriptor (default graph only), read a few megabytes at a time. */
+  static fromFile(file: string | number): FrozenStore {
     const store = new FrozenStore();
     const builder = store.builder();
     for (const chunk of lineChunks(file)) builder.lines(chunk.toString('utf8'));

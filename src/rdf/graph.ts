@@ -1,13 +1,25 @@
 // The Graph: load, derive, validate, then an immutable store with its content hash, built once.
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from 'node:fs';
 import path from 'node:path';
 import { type Quad, Store } from 'n3';
 import { writeFileAtomically } from '../atomic.ts';
 import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
+import { checkDates } from './dates.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
-import { eachLineChunk, listFiles, parseTurtleFile } from './load.ts';
+import { type Dump, eachLineChunk, InputFileError, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
 import { prefixesFor } from './ns.ts';
 import { loadQueryDir, type QueryFile } from './queries.ts';
 import { toNTriples } from './serialize.ts';
@@ -26,8 +38,13 @@ export interface Graph {
   readonly warnings: readonly Violation[];
   readonly derivation: DeriveReport;
   readonly builtAt: Date;
-  /** The build cache's N-Triples dump of exactly this graph, when there is one: query threads load it themselves. */
+  /** Where the build cache keeps the N-Triples of exactly this graph, when it does. Others may remove it. */
   readonly ntFile?: string;
+  /**
+   * This process's own verified copy of those N-Triples, when there is one: what query threads load (never the
+   * cache file, which pruning by another process, a redeploy or a truncation can change under them).
+   */
+  readonly dump?: Dump;
 }
 
 /**
@@ -61,10 +78,49 @@ export function defaultInputs(root: string): BuildInputs {
   };
 }
 
-/** The context file names the default base; a server with another base gets its own. */
-export function loadContext(file: string, base: string): object {
-  const text = readFileSync(file, 'utf8').split(DEFAULT_BASE).join(base);
-  return JSON.parse(text) as object;
+/**
+ * The context file names the default base; a server with another base gets its own. Throws InputFileError,
+ * naming the file, when it is not JSON or refers to a remote context: the server never fetches one (DESIGN.md),
+ * so every JSON-LD answer would fail later, far from the cause.
+ */
+export function loadContext(file: string, base: string, root?: string): object {
+  const shown = (root && path.relative(root, file)) || file;
+  let context: unknown;
+  try {
+    context = JSON.parse(readUtf8(file, shown).split(DEFAULT_BASE).join(base));
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    throw new InputFileError(shown, `not valid JSON: ${e.message}`);
+  }
+  const remote = remoteContext(context);
+  if (remote) {
+    throw new InputFileError(
+      shown,
+      `"${remote.key}": "${remote.url}" names a remote context, which this server never fetches; put its terms in this file instead`,
+    );
+  }
+  return context as object;
+}
+
+/** The first `@context` or `@import` anywhere in `value` that is a reference (a string), not a context itself. */
+function remoteContext(value: unknown): { key: string; url: string } | undefined {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = remoteContext(v);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, v] of Object.entries(value)) {
+    if (key === '@context' || key === '@import') {
+      const refs = (Array.isArray(v) ? v : [v]).filter((r): r is string => typeof r === 'string');
+      if (refs[0] !== undefined) return { key, url: refs[0] };
+    }
+    const found = remoteContext(v);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export function hashQuads(ntriples: string): string {
@@ -73,7 +129,8 @@ export function hashQuads(ntriples: string): string {
 
 /**
  * Builds the Graph. Throws DataSyntaxError (file:line:column) on bad Turtle, RuleError on a broken rule,
- * and ValidationFailed when a shape or check reports a violation; nothing partial is returned.
+ * and ValidationFailed when a date is no calendar value or a shape or check reports a violation; nothing
+ * partial is returned.
  */
 export async function buildGraph(
   config: Config,
@@ -82,7 +139,14 @@ export async function buildGraph(
 ): Promise<Graph> {
   const { base, root } = config;
   const store = new Store();
-  for (const file of inputs.graphFiles) store.addQuads(parseTurtleFile(file, base, root));
+  const badDates: Violation[] = [];
+  for (const file of inputs.graphFiles) {
+    const quads = parseTurtleFile(file, base, root);
+    badDates.push(...checkDates(quads, path.relative(root, file) || file));
+    store.addQuads(quads);
+  }
+  // Refused before any rule runs: a rule would derive bounds and durations from a day that does not exist.
+  if (badDates.length > 0) throw new ValidationFailed(badDates);
   const asserted = store.size;
   const shapes: Quad[] = inputs.shapesFiles.flatMap((f) => parseTurtleFile(f, base, root));
 
@@ -108,7 +172,7 @@ export async function buildGraph(
     base,
     hash: hashQuads(nt),
     prefixes: prefixesFor(base),
-    context: loadContext(inputs.contextFile, base),
+    context: loadContext(inputs.contextFile, base, root),
     counts: { asserted, derived: store.size - asserted, total: store.size },
     warnings: results.filter((r) => r.severity !== 'violation'),
     derivation,
@@ -160,8 +224,9 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     // in an entry's place is damage like any other, and rebuilt.
     if (!isFile(metaFile) || !isFile(ntFile)) throw new Error('no usable cache entry');
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
-    if (meta.digest === digest && hashFile(ntFile) === meta.hash) {
-      const store = readNTriples(ntFile);
+    const dump = meta.digest === digest ? pinDump(ntFile, meta.hash) : undefined;
+    if (dump) {
+      const store = readNTriples(dump.fd);
       // Marks the entry as in use, so that pruning (below) leaves it; a read-only cache is left as it is.
       try {
         const now = new Date();
@@ -172,12 +237,13 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
         base: config.base,
         hash: meta.hash,
         prefixes: prefixesFor(config.base),
-        context: loadContext(inputs.contextFile, config.base),
+        context: loadContext(inputs.contextFile, config.base, config.root),
         counts: meta.counts,
         warnings: meta.warnings,
         derivation: meta.derivation,
         builtAt: new Date(),
         ntFile,
+        dump,
       };
     }
   } catch {
@@ -199,7 +265,8 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     writeFileAtomically(ntFile, nt);
     writeFileAtomically(metaFile, JSON.stringify(meta));
     pruneCache(dir);
-    return { ...graph, ntFile };
+    const dump = pinDump(ntFile, graph.hash);
+    return dump ? { ...graph, ntFile, dump } : { ...graph, ntFile };
   } catch {
     // A read-only checkout still serves; it only rebuilds at every start.
   }
@@ -212,6 +279,39 @@ function isFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Closes a pinned dump's descriptor once nothing holds the dump (its Graph and every pool over it are gone). */
+const unpin = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {}
+});
+
+/**
+ * A private copy of the cache file `ntFile`, if its bytes hash to `hash`: copied (a reflink where the file system
+ * can), opened, and unlinked at once, so no other process (pruning, `npm ci`, an editor) can remove or change
+ * it; its blocks stay for as long as the descriptor is open. Undefined when the file is missing or its bytes
+ * are not those of `hash`.
+ */
+function pinDump(ntFile: string, hash: string): Dump | undefined {
+  const copy = `${ntFile}.${process.pid}.${randomUUID()}.pin`;
+  let fd: number;
+  try {
+    copyFileSync(ntFile, copy, constants.COPYFILE_FICLONE);
+    fd = openSync(copy, 'r');
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(copy, { force: true });
+  }
+  if (hashFile(fd) !== hash) {
+    closeSync(fd);
+    return undefined;
+  }
+  const dump: Dump = { fd, hash };
+  unpin.register(dump, fd);
+  return dump;
 }
 
 /** Cache entries not used for this long are removed when a new one is written. */
@@ -237,8 +337,8 @@ function pruneCache(dir: string): void {
   }
 }
 
-/** sha256 of a file, read in chunks (the digest hashQuads gives its text). */
-export function hashFile(file: string): string {
+/** sha256 of a file (or open descriptor), read in chunks (the digest hashQuads gives its text). */
+export function hashFile(file: string | number): string {
   const h = createHash('sha256');
   eachLineChunk(file, (chunk) => h.update(chunk));
   return h.digest('hex');
@@ -248,6 +348,6 @@ export function hashFile(file: string): string {
  * The Graph's store from an N-Triples file, read a few megabytes at a time: a FrozenStore (an n3 Store to every
  * reader, in typed arrays), measured at 1M triples at about a tenth of an n3 Store's memory.
  */
-export function readNTriples(file: string): Store {
+export function readNTriples(file: string | number): Store {
   return FrozenStore.fromFile(file);
 }

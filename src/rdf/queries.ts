@@ -1,7 +1,6 @@
 // Reads the project's .rq files and their comment headers (title, description, parameters, severity).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { listFiles } from './load.ts';
+import { listFiles, readUtf8 } from './load.ts';
 
 export type ParamType = 'xsd:date' | 'xsd:gYear' | 'xsd:integer' | 'xsd:string' | 'iri';
 export const PARAM_TYPES: readonly ParamType[] = ['xsd:date', 'xsd:gYear', 'xsd:integer', 'xsd:string', 'iri'];
@@ -78,5 +77,5 @@ export function parseQueryFile(text: string, file: string): QueryFile {
 /** Every `.rq` directly in `dir` (not below it), sorted by name. */
 export function loadQueryDir(dir: string, recursive = false): QueryFile[] {
   const files = recursive ? listFiles(dir, '.rq') : listFiles(dir, '.rq').filter((f) => path.dirname(f) === dir);
-  return files.map((f) => parseQueryFile(readFileSync(f, 'utf8'), f));
+  return files.map((f) => parseQueryFile(readUtf8(f), f));
 }

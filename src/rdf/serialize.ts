@@ -82,12 +82,61 @@ const offlineLoader = async (url: string): Promise<never> => {
 /** JSON-LD compacted with `context` (an object, never fetched). N-Quads first, then fromRDF + compact. */
 export async function toJsonLd(quads: readonly Quad[], context: object): Promise<object> {
   const nquads = await toNQuads(quads);
-  const expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
+  let expanded: object;
+  try {
+    expanded = await jsonld.fromRDF(nquads, { format: 'application/n-quads' });
+  } catch (e) {
+    // jsonld's errors here are about the triples themselves (an rdf:JSON literal that is no JSON, say).
+    const err = e as Error;
+    if (!err.name?.startsWith('jsonld.')) throw e;
+    throw new NotRepresentable(
+      `this graph cannot be written as JSON-LD: ${err.message}; ask for Turtle or N-Triples instead`,
+    );
+  }
   return casedJsonLd(await jsonld.compact(expanded, context as never, { documentLoader: offlineLoader as never }));
 }
 
-/** RDF/XML through rdflib's serializer. */
+/** A graph the asked-for format cannot hold as it is: the request's limit, not a fault of the server. */
+export class NotRepresentable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotRepresentable';
+  }
+}
+
+const RDF_TYPE = 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type';
+/** An XML name without a colon (NCName), as an element name's local part must be. */
+const NCNAME = /^[\p{L}_][\p{L}\p{N}\p{M}._\-\u00B7]*$/u;
+
+/**
+ * Why rdflib cannot write `iri` as an element name, or undefined. It splits as rdflib 2.4 does (at the first `#`,
+ * else at the last `/`): rdflib throws for some IRIs and, worse, writes others as names no XML reader accepts
+ * (`<ns:1>`, `<ns:>`).
+ */
+export function qnameProblem(iri: string): string | undefined {
+  const hash = iri.indexOf('#');
+  const at = hash >= 0 ? hash : iri.lastIndexOf('/');
+  if (at < 0) return `<${iri}> has no "#" or "/" to split it into a namespace and a local name`;
+  const local = iri.slice(at + 1);
+  if (!NCNAME.test(local)) return `<${iri}> ends in "${local}", which is not an XML name`;
+  return undefined;
+}
+
+/** RDF/XML through rdflib's serializer; throws NotRepresentable when a predicate or a type has no XML name form. */
 export function toRdfXml(quads: readonly Quad[], base: string): string {
+  // RDF/XML writes every predicate, and a subject's type, as an element name: an IRI without that form has no
+  // RDF/XML at all.
+  for (const q of quads) {
+    const iri = q.predicate.value;
+    const problem =
+      qnameProblem(iri) ??
+      (iri === RDF_TYPE && q.object.termType === 'NamedNode' ? qnameProblem(q.object.value) : undefined);
+    if (problem) {
+      throw new NotRepresentable(
+        `this graph cannot be written as RDF/XML: ${problem}; ask for Turtle, N-Triples or JSON-LD instead`,
+      );
+    }
+  }
   const g = rdflib.graph();
   const term = (t: Quad['subject'] | Quad['object']) => {
     if (t.termType === 'NamedNode') return rdflib.sym(t.value);

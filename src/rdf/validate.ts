@@ -1,6 +1,7 @@
 // Validation: SHACL shapes plus the integrity queries of queries/checks/ (each must return no rows).
 import type { Quad, Store } from 'n3';
 import { type Row, select } from '../sparql/engine.ts';
+import { RuleError } from './derive.ts';
 import type { QueryFile } from './queries.ts';
 
 export interface Violation {
@@ -10,6 +11,8 @@ export interface Violation {
   focus: string;
   path?: string;
   value?: string;
+  /** The input file the value was read from, when a check knows it (the calendar check does). */
+  file?: string;
   message: string;
 }
 
@@ -76,7 +79,12 @@ export async function runChecks(
 ): Promise<Violation[]> {
   const out: Violation[] = [];
   for (const check of checks) {
-    const rows = await run(check.text, base);
+    let rows: Row[];
+    try {
+      rows = await run(check.text, base);
+    } catch (error) {
+      throw new RuleError(check.file, error as Error);
+    }
     for (const row of rows) {
       out.push({
         source: `check:${check.name}`,

@@ -199,6 +199,9 @@ function asHttpError(e: unknown): Error {
   switch (e.kind) {
     case 'busy':
       return serviceUnavailable(e.message, 1);
+    case 'unavailable':
+      // Already in the log, with the reason, when the pool gave up starting threads (src/sparql/pool.ts).
+      return serviceUnavailable(e.message, 60);
     case 'timeout':
     case 'memory':
       return new HttpError(503, e.message);

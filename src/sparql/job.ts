@@ -5,7 +5,7 @@ import type { ThreadStore } from '../store/open.ts';
 import type { Format } from './formats.ts';
 
 /**
- * What a worker is started with: the store's quads (or the cache file that holds them, or the backend that
+ * What a worker is started with: the store's quads (or the verified dump that holds them, or the backend that
  * holds them: `store`, see src/store/open.ts) and what serializers need.
  */
 export interface WorkerInit extends ThreadStore {
@@ -59,11 +59,16 @@ export interface Done {
  * build's), the thread's memory limit's, or ours.
  */
 export type FailKind = 'client' | 'timeout' | 'memory' | 'upstream' | 'upstream-timeout' | 'store-lost' | 'internal';
-/** Every reply says how much heap the thread holds (MiB, V8's total), so that a grown thread can be replaced. */
+/**
+ * Every reply says how much heap the thread holds (`heapMb`, V8's total, MiB) and its external (WASM, buffers)
+ * bytes (`memory`), after it loaded or after the job, so that a grown thread can be replaced.
+ */
 export type Reply =
-  | { type: 'ready'; heapMb: number }
-  | ({ type: 'done'; id: number; heapMb: number } & Done)
-  | { type: 'fail'; id: number; heapMb: number; kind: FailKind; message: string; detail?: string };
+  | { type: 'ready'; heapMb: number; memory?: number }
+  /** The thread could not load its data (the reason is for the operator's log); it takes no job. */
+  | { type: 'failed'; reason: string }
+  | ({ type: 'done'; id: number; heapMb: number; memory?: number } & Done)
+  | { type: 'fail'; id: number; heapMb: number; kind: FailKind; message: string; detail?: string; memory?: number };
 
 export const toWire = (t: RDF.Term): WireTerm =>
   t.termType === 'Literal'

@@ -28,10 +28,25 @@ const THREAD_WAIT_MS = 30_000;
 const IDLE_RETIRE_MS = 60_000;
 /** After a query's deadline, how long its thread may take to say so itself before it is ended anyway. */
 const GRACE_MS = 100;
+/**
+ * Threads that fail to start in a row before the pool stops starting them: a thread that cannot load its data
+ * (src/sparql/worker.ts 'failed') would fail the same way again, and a respawn loop burns a core.
+ */
+export const MAX_START_FAILURES = 3;
+/** Once starts are held, one more is tried after this long (a passing fault, such as too many open files, ends). */
+const START_RETRY_MS = 60_000;
+/**
+ * A thread that grew by more than this over what it held once loaded is replaced after its job: WASM memory (an
+ * Oxigraph thread's) never shrinks, so one large query would otherwise keep hundreds of megabytes for good.
+ */
+export const RECYCLE_GROWTH_BYTES = 256 << 20;
+/** What the client is told when no thread can start: the reason is the operator's (in the log), not the client's. */
+const UNAVAILABLE = 'the query service is unavailable: its query threads cannot load the graph; try again later';
 
 export class QueryError extends Error {
   constructor(
-    readonly kind: FailKind | 'busy',
+    /** busy: no slot or thread now (come back shortly); unavailable: no thread can start (see the log). */
+    readonly kind: FailKind | 'busy' | 'unavailable',
     message: string,
     /** For the operator's log, not the client: the remote store's fault with its address. */
     readonly detail?: string,
@@ -54,12 +69,14 @@ class Thread {
   /** Heap the thread held when it became ready (MiB): its own baseline, whatever the graph's size. */
   baseMb = 0;
   running: Running | undefined;
+  /** Its memory once loaded (see RECYCLE_GROWTH_BYTES). */
+  baseline = 0;
   constructor(readonly worker: Worker) {}
 }
 
 export class QueryPool {
   private readonly threads = new Set<Thread>();
-  private readonly waitingForThread: ((t: Thread) => void)[] = [];
+  private readonly waitingForThread: { take: (t: Thread) => void; fail: (e: Error) => void }[] = [];
   private readonly waitingForSlot: { client: string | undefined; grant: () => void }[] = [];
   private slotsInUse = 0;
   /** Slots held, and requests waiting, by client: a client at its share waits for one of its own. */
@@ -69,16 +86,24 @@ export class QueryPool {
   private started = 0;
   private ended = 0;
   private runs = 0;
+  private recycled = 0;
+  /** Starts that failed since the last thread became ready, the last one's reason and when. */
+  private startFailures = 0;
+  private startFailure = '';
+  private startFailedAt = 0;
   private readonly reaper: NodeJS.Timeout;
   /** Threads kept even when idle: two, so one runaway query never leaves the others waiting for a start. */
   private readonly minThreads: number;
+  private readonly recycleGrowth: number;
 
   constructor(
     private readonly init: WorkerInit,
     readonly concurrency: number,
     /** Each thread's V8 heap limit, in MiB (Worker resourceLimits): a query past it ends its thread only. */
     readonly memoryMb: number = DEFAULT_LIMITS.threadMemoryMb,
+    options: { recycleGrowthBytes?: number } = {},
   ) {
+    this.recycleGrowth = options.recycleGrowthBytes ?? RECYCLE_GROWTH_BYTES;
     this.minThreads = Math.min(2, concurrency);
     this.share = clientShare(concurrency);
     // One now; the others once it is ready, so that they do not slow the first one's start.
@@ -125,6 +150,8 @@ export class QueryPool {
     ended: number;
     runs: number;
     slotsInUse: number;
+    recycled: number;
+    startFailures: number;
   } {
     const count = (state: Thread['state']) => [...this.threads].filter((t) => t.state === state).length;
     return {
@@ -135,6 +162,8 @@ export class QueryPool {
       ended: this.ended,
       runs: this.runs,
       slotsInUse: this.slotsInUse,
+      recycled: this.recycled,
+      startFailures: this.startFailures,
     };
   }
 
@@ -221,16 +250,24 @@ export class QueryPool {
       this.ensureThreads();
       return Promise.resolve(idle);
     }
+    // No thread will come: none runs and none may start.
+    if (this.startsHeld() && this.threads.size === 0) return Promise.reject(this.unavailable());
     const taken = new Promise<Thread>((resolve, reject) => {
-      const take = (t: Thread) => {
-        clearTimeout(timer);
-        resolve(t);
+      const waiting = {
+        take: (t: Thread) => {
+          clearTimeout(timer);
+          resolve(t);
+        },
+        fail: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       };
       const timer = setTimeout(() => {
-        this.waitingForThread.splice(this.waitingForThread.indexOf(take), 1);
+        this.waitingForThread.splice(this.waitingForThread.indexOf(waiting), 1);
         reject(new QueryError('busy', 'no query thread became free in time; try again shortly'));
       }, THREAD_WAIT_MS);
-      this.waitingForThread.push(take);
+      this.waitingForThread.push(waiting);
     });
     this.ensureThreads();
     return taken;
@@ -242,7 +279,7 @@ export class QueryPool {
     const next = this.waitingForThread.shift();
     if (next) {
       t.state = 'busy';
-      next(t);
+      next.take(t);
       return;
     }
     t.state = 'idle';
@@ -256,6 +293,7 @@ export class QueryPool {
    * no other thread is starting: two starts at once only slow each other.
    */
   private ensureThreads(): void {
+    if (this.startsHeld()) return;
     const list = [...this.threads];
     const starting = list.filter((t) => t.state === 'starting').length;
     const idle = list.filter((t) => t.state === 'idle').length;
@@ -294,19 +332,32 @@ export class QueryPool {
 
   private onMessage(t: Thread, m: Reply): void {
     if (m.type === 'ready') {
+      if (this.startFailures > 0) console.error('npcsc-kg: a query thread started again');
+      this.startFailures = 0;
       t.baseMb = m.heapMb;
+      t.baseline = m.memory ?? 0;
       this.release(t);
       this.ensureThreads();
+      return;
+    }
+    if (m.type === 'failed') {
+      this.startFailed(t, m.reason);
       return;
     }
     const running = t.running;
     if (!running || running.id !== m.id) return;
     clearTimeout(running.timer);
     t.running = undefined;
-    // A query that left its thread's heap grown by a quarter of the limit (garbage V8 keeps, or caches it filled)
-    // costs the process that memory until the thread ends: end it now, answer first, and start a fresh one.
-    const grown = m.heapMb - t.baseMb > this.memoryMb / 4;
-    if (grown) this.forget(t);
+    // A query that left its thread's heap grown by a quarter of the limit (garbage V8 keeps, or caches it filled),
+    // or its WASM memory (an Oxigraph thread's, which never shrinks) by more than recycleGrowth, costs the process
+    // that memory until the thread ends: end it now, answer first, and start a fresh one (a minimum thread too).
+    const grown =
+      m.heapMb - t.baseMb > this.memoryMb / 4 ||
+      (m.memory !== undefined && t.baseline > 0 && m.memory - t.baseline > this.recycleGrowth);
+    if (grown) {
+      this.forget(t);
+      this.recycled++;
+    }
     if (m.type === 'done') {
       running.resolve({
         body: m.body,
@@ -328,8 +379,41 @@ export class QueryPool {
     }
   }
 
+  /** Holds further starts after MAX_START_FAILURES in a row, until START_RETRY_MS after the last one. */
+  private startsHeld(): boolean {
+    return this.startFailures >= MAX_START_FAILURES && Date.now() - this.startFailedAt < START_RETRY_MS;
+  }
+
+  private unavailable(): QueryError {
+    return new QueryError('unavailable', UNAVAILABLE, this.startFailure);
+  }
+
+  /** A thread that could not load its data: logged with the reason, ended, and started again only within bounds. */
+  private startFailed(t: Thread, reason: string): void {
+    if (t.state === 'gone') return;
+    this.forget(t);
+    t.worker.terminate().catch(() => {});
+    this.startFailures++;
+    this.startFailure = reason;
+    this.startFailedAt = Date.now();
+    const held = this.startsHeld();
+    console.error(
+      `npcsc-kg: a query thread could not start (${this.startFailures} in a row): ${reason}${
+        held ? `; no further thread is started for ${START_RETRY_MS / 1000} s, and SPARQL answers 503 without one` : ''
+      }`,
+    );
+    if (held && this.threads.size === 0) {
+      for (const waiting of this.waitingForThread.splice(0)) waiting.fail(this.unavailable());
+    }
+    this.ensureThreads();
+  }
+
   private onGone(t: Thread, error: Error): void {
     if (t.state === 'gone') return;
+    if (t.state === 'starting') {
+      this.startFailed(t, error.message);
+      return;
+    }
     this.forget(t);
     if (t.running) {
       clearTimeout(t.running.timer);
@@ -428,8 +512,9 @@ export const OXIGRAPH_THREADS = 2;
 
 /**
  * The pool for `graph` with `concurrency` slots and the configured store, shared by every app serving that same
- * Graph. A thread reads the build cache's dump itself when there is one (no serialized copy per thread), or
- * holds no data at all when a remote store answers.
+ * Graph. A thread reads the Graph's verified dump itself when there is one (no serialized copy per thread; never
+ * the build cache's file, which another process may change or remove), or holds no data at all when a remote
+ * store answers.
  */
 export function poolFor(
   graph: Graph,
@@ -446,8 +531,8 @@ export function poolFor(
   const key = `${slots} ${memoryMb} ${JSON.stringify(store)}`;
   let pool = byConcurrency.get(key);
   if (!pool) {
-    const fromFile = store.kind === 'sparql' || graph.ntFile !== undefined;
-    const nquads = fromFile
+    const fromDump = store.kind === 'sparql' || graph.dump !== undefined;
+    const nquads = fromDump
       ? ''
       : new Writer({ format: 'N-Quads' }).quadsToString(graph.store.getQuads(null, null, null, null));
     // A query thread never loads: the loader's account stays in this thread. Over a remote store, each query
@@ -457,7 +542,7 @@ export function poolFor(
     pool = new QueryPool(
       {
         nquads,
-        ntFile: graph.ntFile,
+        dump: graph.dump,
         store: threadStore,
         expected,
         prefixes: graph.prefixes,

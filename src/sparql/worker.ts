@@ -54,6 +54,9 @@ function datasetStore(store: RdfStore, dataset: Dataset, cache: Map<string, RdfS
  */
 const CLIENT_FAULT =
   /unknown named operator|not supported|undefined prefix|unknown prefix|Illegal binding to variable '[^']*' that has already been bound/i;
+/** V8's own limits (string, array and buffer sizes, the stack), which a query can reach from its text alone. */
+const ENGINE_LIMIT =
+  /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed|Maximum call stack size exceeded)/;
 /** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
 const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
@@ -212,6 +215,21 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
+  // What the query asked for is beyond what the engine or a writer can hold: a limit the client ran into.
+  // By name: src/rdf/serialize.ts (and its rdflib and jsonld) loads only with the first graph result.
+  if (e instanceof Error && e.name === 'NotRepresentable') return { kind: 'client', message };
+  if (e instanceof RangeError && ENGINE_LIMIT.test(message)) {
+    return {
+      kind: 'client',
+      message: `the query builds a value or an answer larger than this endpoint can hold (${message}); ask for less: LIMIT, fewer or shorter values`,
+    };
+  }
+  if ((e as { code?: string }).code === 'ERR_INVALID_URL')
+    return { kind: 'client', message: `not a valid URL: ${message}` };
+  // A REGEX or REPLACE pattern of the query that JavaScript cannot compile.
+  if (e instanceof SyntaxError && message.startsWith('Invalid regular expression')) {
+    return { kind: 'client', message: `${message} (in a REGEX or REPLACE pattern of the query)` };
+  }
   const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
   if (UPSTREAM_FAULT.test(message) || unreachable) {
     return { kind: 'upstream', message: `a SERVICE endpoint failed: ${`${message}${cause}`.slice(0, 300)}` };
@@ -242,16 +260,22 @@ async function main(): Promise<void> {
         await booted;
         remote = m.init.store?.kind === 'sparql';
         const backend = threadBackend(m.init, remote ? undefined : 60_000);
+        // The verified dump is hashed as it is read (DumpChanged at its end): a thread answers from the checked
+        // graph or not at all.
         const store =
           backend ??
           indexed(
-            m.init.ntFile ? ntriplesFileQuads(m.init.ntFile) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
+            m.init.dump ? ntriplesFileQuads(m.init.dump) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
           );
         if (!backend) await warm(store as RdfStore);
         baseMb = heapMb();
-        port.postMessage({ type: 'ready', heapMb: baseMb } satisfies Reply);
+        port.postMessage({ type: 'ready', heapMb: baseMb, memory: ownMemory() } satisfies Reply);
         return { store, init: m.init };
       })();
+      // A thread without its data says why and takes no job; the pool decides whether to start another.
+      loaded.catch((e: unknown) => {
+        port.postMessage({ type: 'failed', reason: e instanceof Error ? e.message : String(e) } satisfies Reply);
+      });
       return;
     }
     let reply: Reply;
@@ -263,8 +287,17 @@ async function main(): Promise<void> {
       reply = { type: 'fail', id: m.id, heapMb: 0, ...classify(e, m.job) };
     }
     reply.heapMb = heapAfterQuery();
-    port.postMessage(reply);
+    port.postMessage({ ...reply, memory: ownMemory() });
   });
+}
+
+/**
+ * This thread's external memory: Oxigraph's WASM memory (and buffers). A WASM memory never shrinks, so the pool
+ * replaces a thread that one large query made grow (src/sparql/pool.ts RECYCLE_GROWTH_BYTES); the V8 heap is left
+ * out, since its collector gives back what a query took.
+ */
+function ownMemory(): number {
+  return process.memoryUsage().external;
 }
 
 await main();

@@ -1,18 +1,19 @@
 // Opens the configured backend for a Graph: in this thread (CLI, tests, bench) or inside a query thread, and loads a remote store.
 import type { StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
+import type { Dump } from '../rdf/load.ts';
 import { type Backend, comunicaBackend } from './backend.ts';
 import { OxigraphBackend } from './oxigraph.ts';
 import { type Expected, type LoadReport, loadRemote, RemoteBackend } from './remote.ts';
 
-/** The backend `store` names over `graph`. Oxigraph reads the build cache's dump when the Graph has one. */
+/** The backend `store` names over `graph`. Oxigraph reads the Graph's verified dump when it has one. */
 export function openBackend(graph: Graph, store: StoreConfig, options: { timeoutMs?: number } = {}): Backend {
   switch (store.kind) {
     case 'memory':
       return comunicaBackend(graph.store);
     case 'oxigraph':
-      return graph.ntFile
-        ? OxigraphBackend.fromFile(graph.ntFile)
+      return graph.dump
+        ? OxigraphBackend.fromDump(graph.dump)
         : OxigraphBackend.fromQuads(graph.store.getQuads(null, null, null, null));
     case 'sparql':
       return new RemoteBackend(store, options);
@@ -41,8 +42,11 @@ export async function prepareStore(graph: Graph, store: StoreConfig): Promise<Lo
 /** What a query thread is told about its backend (see src/sparql/job.ts WorkerInit). */
 export interface ThreadStore {
   store?: StoreConfig | undefined;
-  /** The build cache's N-Triples dump, read by the thread itself instead of a serialized copy. */
-  ntFile?: string | undefined;
+  /**
+   * The Graph's verified dump (src/rdf/load.ts Dump), read by the thread itself instead of a serialized copy, and
+   * hashed as it reads: never the build cache's file, which may change after the main thread checked it.
+   */
+  dump?: Dump | undefined;
   /** What a remote store's graph must hold for a query to be answered from it (src/store/remote.ts verify). */
   expected?: Expected | undefined;
   nquads: string;
@@ -59,5 +63,5 @@ export function threadBackend(init: ThreadStore, timeoutMs?: number): Backend | 
   if (store.kind === 'sparql') {
     return new RemoteBackend(store, { expected: init.expected, ...(timeoutMs ? { timeoutMs } : {}) });
   }
-  return init.ntFile ? OxigraphBackend.fromFile(init.ntFile) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
+  return init.dump ? OxigraphBackend.fromDump(init.dump) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
 }

@@ -8,7 +8,7 @@ import { Parser, type Quad } from 'n3';
 import * as oxigraph from 'oxigraph';
 import { OutboundRefused } from '../outbound.ts';
 import type { RuleEngine } from '../rdf/derive.ts';
-import { eachLineChunk } from '../rdf/load.ts';
+import { type Dump, eachLineChunk, verifiedChunks } from '../rdf/load.ts';
 import type { CheckRunner } from '../rdf/validate.ts';
 import type { QueryResult } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
@@ -47,6 +47,18 @@ export class OxigraphBackend implements Backend {
   static fromFile(file: string): OxigraphBackend {
     const backend = new OxigraphBackend(new oxigraph.Store());
     eachLineChunk(file, (chunk) => backend.load(chunk));
+    return backend;
+  }
+
+  /** A store read from a verified dump, hashed as it is read: throws DumpChanged (and frees it) unless it matches. */
+  static fromDump(dump: Dump): OxigraphBackend {
+    const backend = new OxigraphBackend(new oxigraph.Store());
+    try {
+      for (const chunk of verifiedChunks(dump)) backend.load(chunk);
+    } catch (e) {
+      backend.close();
+      throw e;
+    }
     return backend;
   }
 

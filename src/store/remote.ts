@@ -6,7 +6,7 @@
 // update URL. SERVICE is refused here: the remote store would make that call itself, past the outbound guard.
 import { DataFactory, Parser, type Quad } from 'n3';
 import { guardedFetch, OutboundRefused } from '../outbound.ts';
-import { lineChunks } from '../rdf/load.ts';
+import { type Dump, lineChunks, verifiedChunks } from '../rdf/load.ts';
 import type { QueryResult, RunOptions } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
 import { authenticatingFetch, type Credentials } from './digest.ts';
@@ -280,6 +280,7 @@ export async function loadRemote(
   graph: {
     hash: string;
     counts?: { total: number } | undefined;
+    dump?: Dump | undefined;
     ntFile?: string | undefined;
     store: { getQuads: (...a: null[]) => Quad[] };
   },
@@ -305,7 +306,12 @@ export async function loadRemote(
   };
   if (graphStore) await backend.storeGraph('PUT', meta, '');
   else await backend.runUpdate(`DROP SILENT GRAPH <${name}> ; DROP SILENT GRAPH <${meta}>`);
-  const chunks = graph.ntFile ? lineChunks(graph.ntFile) : ntriplesChunks(graph.store.getQuads(null, null, null, null));
+  // The verified dump first: the cache file itself may have changed since it was checked.
+  const chunks = graph.dump
+    ? verifiedChunks(graph.dump)
+    : graph.ntFile
+      ? lineChunks(graph.ntFile)
+      : ntriplesChunks(graph.store.getQuads(null, null, null, null));
   for (const chunk of chunks) {
     for (const line of chunk.toString().split('\n')) {
       if (!line.trim()) continue;

@@ -21,12 +21,16 @@ function copyOfInputs(): string {
     cpSync(path.join(PROJECT_ROOT, dir), path.join(root, dir), { recursive: true });
   return root;
 }
-function edit(root: string, file: string, change: (s: string) => string): void {
+function edit(root: string, file: string, change: (s: string) => string, encoding: BufferEncoding = 'utf8'): void {
   const p = path.join(root, file);
   const before = readFileSync(p, 'utf8');
   const after = change(before);
   expect(after, `the edit of ${file} changed nothing`).not.toBe(before);
-  writeFileSync(p, after);
+  // Latin-1: the file stays UTF-8 but for its é, written as the single byte 0xE9 (what a Latin-1 editor saves).
+  writeFileSync(
+    p,
+    encoding === 'latin1' ? Buffer.from(after.split('\u00e9').join('\u0000')).map((b) => (b === 0 ? 0xe9 : b)) : after,
+  );
 }
 
 describe('npcsc-kg build', () => {
@@ -69,10 +73,44 @@ describe.each([
     code: EXIT.invalid,
     message: /Every tenure names at least one source/,
   },
-])('npcsc-kg build with $name', ({ file, change, code, message }) => {
+  {
+    name: 'an impossible date (30 February)',
+    file: 'data/tenures.ttl',
+    change: (s: string) =>
+      s.replace('npcsc:startDate "2003-03-15"^^xsd:date', 'npcsc:startDate "2003-02-30"^^xsd:date'),
+    code: EXIT.invalid,
+    message:
+      /check:calendar-dates: .*\/id\/tenure\/secretary-general\/10 .*#startDate: data\/tenures\.ttl: xsd:date "2003-02-30": February 2003 has days 01-28/,
+  },
+  {
+    name: 'a Latin-1 data file',
+    file: 'data/people.ttl',
+    change: (s: string) => s.replace('"Peng Zhen"@en', '"Jos\u00e9"@en'),
+    latin1: true,
+    code: EXIT.input,
+    message: /data\/people\.ttl: not valid UTF-8 at byte \d+ \(line \d+, column \d+\)/,
+  },
+  {
+    name: 'a remote context in the JSON-LD context file',
+    file: 'ontology/context.jsonld',
+    change: (s: string) =>
+      s.replace('"@context": {', '"@context": { "@import": "https://schema.org/docs/jsonldcontext.jsonld",'),
+    code: EXIT.input,
+    message:
+      /^npcsc-kg (build|validate): ontology\/context\.jsonld: "@import": "https:\/\/schema\.org\/docs\/jsonldcontext\.jsonld" names a remote context, which this server never fetches/,
+  },
+  {
+    name: 'a SERVICE in a rule',
+    file: 'queries/rules/bounds.rq',
+    change: (s: string) => s.replace('WHERE {', 'WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?zs ?zp ?zo }'),
+    code: EXIT.input,
+    message:
+      /queries\/rules\/bounds\.rq: SERVICE <http:\/\/127\.0\.0\.1:9\/sparql>: rules and checks run over the graph alone/,
+  },
+])('npcsc-kg build with $name', ({ file, change, code, message, latin1 }) => {
   it('fails with a clear message and a non-zero exit, and writes nothing', async () => {
     const root = copyOfInputs();
-    edit(root, file, change);
+    edit(root, file, change, latin1 ? 'latin1' : 'utf8');
     const out = path.join(root, 'dist');
     const r = await run(['build', '--root', root, '--out', out]);
     expect(r.code).toBe(code);
@@ -80,6 +118,28 @@ describe.each([
     expect(existsSync(out)).toBe(false);
     const v = await run(['validate', '--root', root]);
     expect(v.code).toBe(code);
+  });
+});
+
+describe('npcsc-kg validate --json with an impossible date', () => {
+  it('exits 1 and names the value, the file, the node and the property', async () => {
+    const root = copyOfInputs();
+    edit(root, 'data/people.ttl', (s) =>
+      s.replace(/schema:birthDate "[^"]+"\^\^xsd:\w+/, 'schema:birthDate "1902-13-45"^^xsd:date'),
+    );
+    const r = await run(['validate', '--json', '--root', root]);
+    expect(r.code).toBe(EXIT.invalid);
+    const report = JSON.parse(r.out) as { conforms: boolean; results: Record<string, string>[] };
+    expect(report.conforms).toBe(false);
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        source: 'check:calendar-dates',
+        value: '1902-13-45',
+        file: 'data/people.ttl',
+        path: 'https://schema.org/birthDate',
+        focus: expect.stringMatching(/\/id\/person\//),
+      }),
+    ]);
   });
 });
 
@@ -92,6 +152,19 @@ describe('npcsc-kg build over an earlier build', () => {
     edit(root, 'data/office.ttl', (s) => `${s}\n<id/x> <id/y> .\n`);
     expect((await run(['build', '--root', root, '--out', out])).code).toBe(EXIT.input);
     expect(readFileSync(path.join(out, 'npcsc.nt'), 'utf8')).toBe(before);
+  });
+
+  it('leaves the earlier dumps intact when a data file is Latin-1, and names the file and the byte', async () => {
+    const root = copyOfInputs();
+    const out = path.join(root, 'dist');
+    expect((await run(['build', '--root', root, '--out', out])).code).toBe(EXIT.ok);
+    const before = readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'));
+    edit(root, 'data/people.ttl', (s) => s.replace('"Peng Zhen"@en', '"Jos\u00e9"@en'), 'latin1');
+    const offset = readFileSync(path.join(root, 'data/people.ttl')).indexOf(0xe9);
+    const r = await run(['build', '--root', root, '--out', out]);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toContain(`data/people.ttl: not valid UTF-8 at byte ${offset} `);
+    expect(readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8'))).toEqual(before);
   });
 });
 
@@ -121,6 +194,18 @@ describe('npcsc-kg query', () => {
     const r = await run(['query', '-e', 'SELECT * WHERE { ?s ?p }']);
     expect(r.code).toBe(EXIT.input);
     expect(r.err).toMatch(/line|Parse error/i);
+  });
+});
+
+describe('npcsc-kg with a missing input', () => {
+  it('names the missing file or folder in plain words, with exit code 3', async () => {
+    const root = path.join(mkdtempSync(path.join(tmpdir(), 'npcsc-empty-')), 'nowhere');
+    const r = await run(['validate', '--root', root]);
+    expect(r.code).toBe(EXIT.input);
+    expect(r.err).toBe(`npcsc-kg validate: ${path.join(root, 'ontology')}: no such file or folder\n`);
+    const q = await run(['query', 'queries/no-such-query.rq']);
+    expect(q.code).toBe(EXIT.input);
+    expect(q.err).toBe('npcsc-kg query: queries/no-such-query.rq: no such file or folder\n');
   });
 });
 

@@ -3,9 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeConfig } from '../../src/config.ts';
+import { DATES_CHECK } from '../../src/rdf/dates.ts';
 import { type BuildInputs, buildGraph, defaultInputs } from '../../src/rdf/graph.ts';
 import { parseTurtleFile } from '../../src/rdf/load.ts';
-import { ValidationFailed } from '../../src/rdf/validate.ts';
+import { formatViolation, ValidationFailed, type Violation } from '../../src/rdf/validate.ts';
 
 const config = makeConfig();
 const FIXTURES = path.join(config.root, 'tests', 'fixtures', 'validation');
@@ -73,5 +74,45 @@ describe.each(failing)('The fixture %s', (file) => {
     expect(got.length, 'it should fail').toBeGreaterThan(0);
     expect(got).toContain(want[0]);
     for (const source of got) expect(want).toContain(source);
+  });
+});
+
+describe('A fixture with an impossible date', () => {
+  const dated = failing.filter((f) => expected(f).includes(DATES_CHECK));
+
+  it('exists for each kind of impossible date', () => {
+    expect(dated.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(dated)('%s is refused with a message naming the file, node, property and value', async (file) => {
+    let error: unknown;
+    try {
+      await buildGraph(config, inputs(path.join(FIXTURES, file)));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationFailed);
+    const [v] = (error as ValidationFailed).violations;
+    const value = /"([^"]+)"\^\^xsd:/.exec(readFileSync(path.join(FIXTURES, file), 'utf8'))?.[1];
+    expect(v?.value).toBe(value);
+    expect(v?.file).toBe(path.join('tests', 'fixtures', 'validation', file));
+    expect(v?.focus).toMatch(/^https:\/\/w3id\.org\/npcsc\/id\//);
+    expect(v?.path).toMatch(/(birthDate|deathDate|startEarliest|firstSessionClosed)$/);
+    const shown = formatViolation(v as Violation);
+    expect(shown).toContain(`tests/fixtures/validation/${file}`);
+    expect(shown).toContain(value);
+  });
+});
+
+describe('A person whose birth date is no date at all', () => {
+  it('is told so, not that it has two birth dates', async () => {
+    let error: unknown;
+    try {
+      await buildGraph(config, inputs(path.join(FIXTURES, 'person-bad-birth-date.fail.ttl')));
+    } catch (e) {
+      error = e;
+    }
+    const messages = (error as ValidationFailed).violations.map((v) => v.message);
+    expect(messages).toEqual(['A birth date is a valid xsd:date, xsd:gYearMonth or xsd:gYear (its precision).']);
   });
 });

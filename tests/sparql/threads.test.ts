@@ -1,0 +1,141 @@
+// Query threads answer from the verified graph only: a build cache file truncated or deleted after start changes no answer, a thread that cannot load is a bounded, logged 503, and a grown thread is replaced.
+import { cpSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.ts';
+import { createApp } from '../../src/http/app.ts';
+import { type Graph, loadGraph } from '../../src/rdf/graph.ts';
+import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
+import type { Job, WorkerInit } from '../../src/sparql/job.ts';
+import { MAX_START_FAILURES, poolFor, QueryError, QueryPool } from '../../src/sparql/pool.ts';
+import { testConfig } from '../support/graph.ts';
+import { get } from './helpers.ts';
+
+const RUNAWAY = 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }';
+const COUNT = 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }';
+const HOLDERS = 'SELECT ?t ?h WHERE { ?t <https://w3id.org/npcsc/ontology#holder> ?h } ORDER BY ?t';
+
+const root = mkdtempSync(path.join(tmpdir(), 'npcsc-threads-'));
+for (const dir of ['ontology', 'data', 'queries'])
+  cpSync(path.join(PROJECT_ROOT, dir), path.join(root, dir), { recursive: true });
+const config = testConfig({ root, limits: { timeoutMs: 1500, concurrency: 2 } });
+let graph: Graph;
+const pools: QueryPool[] = [];
+
+beforeAll(async () => {
+  await loadGraph(config); // builds and writes this root's own cache entry
+  graph = await loadGraph(config); // read from it, as `npcsc-kg serve` does on its next start
+  expect(graph.ntFile).toBeDefined();
+});
+afterAll(async () => {
+  await Promise.all(pools.map((p) => p.close()));
+  rmSync(root, { recursive: true, force: true });
+});
+afterEach(() => vi.restoreAllMocks());
+
+const job = (query: string): Job => ({
+  query,
+  baseIRI: graph.base,
+  format: 'json',
+  extensions: false,
+  allowlist: [],
+  maxResults: 10_000,
+  timeoutMs: 5_000,
+  limitsDocs: 'x',
+  maxBytes: 16 << 20,
+});
+const rows = async (app: ReturnType<typeof createApp>, query: string) => {
+  const r = await get(app, query, { 'cache-control': 'no-cache' });
+  expect(r.status, await r.clone().text()).toBe(200);
+  return ((await r.json()) as { results: { bindings: unknown[] } }).results.bindings;
+};
+
+describe('A server started from the build cache', () => {
+  it('answers in full after the cache file is truncated and then deleted, from threads started after either', async () => {
+    const app = createApp(graph, config, [sparqlRoutes]);
+    const pool = poolFor(graph, config.limits.concurrency, config.store);
+    pools.push(pool);
+    await pool.ready();
+    const count = await rows(app, COUNT);
+    const holders = await rows(app, HOLDERS);
+    expect(holders.length).toBeGreaterThanOrEqual(14);
+
+    const ntFile = graph.ntFile as string;
+    truncateSync(ntFile, Math.floor(statSync(ntFile).size / 2));
+    // A client's runaway query ends its thread at the time limit; the threads started after it load the data anew.
+    expect((await get(app, RUNAWAY, { 'cache-control': 'no-cache' })).status).toBe(503);
+    const startedBefore = pool.stats().started;
+    expect(await rows(app, COUNT)).toEqual(count);
+    expect(await rows(app, HOLDERS)).toEqual(holders);
+
+    rmSync(ntFile);
+    expect((await get(app, RUNAWAY, { 'cache-control': 'no-cache' })).status).toBe(503);
+    // A pool of its own: every one of its threads starts after the file is gone.
+    const fresh = poolFor(graph, 1, config.store);
+    pools.push(fresh);
+    await fresh.ready();
+    expect((await fresh.run(job(COUNT))).body).toBe((await pool.run(job(COUNT))).body);
+    expect(await rows(app, HOLDERS)).toEqual(holders);
+    expect(pool.stats().started).toBeGreaterThan(startedBefore);
+    expect(pool.stats().startFailures).toBe(0);
+  });
+});
+
+describe('A pool whose threads cannot load the graph', () => {
+  it('starts a bounded number of them, logs the reason, and answers 503 without a loop', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const dump = graph.dump as NonNullable<Graph['dump']>;
+    // The same descriptor under another hash: what a thread finds when the bytes are not the ones verified.
+    const broken: Graph = { ...graph, dump: { fd: dump.fd, hash: 'f'.repeat(64) } };
+    const app = createApp(broken, config, [sparqlRoutes]);
+    const pool = poolFor(broken, config.limits.concurrency, config.store);
+    pools.push(pool);
+
+    const first = await get(app, COUNT);
+    expect(first.status).toBe(503);
+    expect(await first.text()).toMatch(/query threads cannot load the graph/);
+    expect(first.headers.get('retry-after')).toBe('60');
+    // Held now: no further start, and an answer at once.
+    const { started } = pool.stats();
+    expect(started).toBe(MAX_START_FAILURES);
+    for (let i = 0; i < 5; i++) expect((await get(app, COUNT, { 'cache-control': 'no-cache' })).status).toBe(503);
+    await expect(pool.run(job(COUNT))).rejects.toThrow(QueryError);
+    expect(pool.stats()).toMatchObject({ started, starting: 0, idle: 0, busy: 0 });
+    const lines = logged.mock.calls.map((c) => String(c[0]));
+    expect(lines.filter((l) => l.includes("the graph's dump changed after it was verified")).length).toBe(
+      MAX_START_FAILURES,
+    );
+    expect(lines.some((l) => /no further thread is started/.test(l))).toBe(true);
+    // The client's answer does not carry the operator's reason.
+    expect(await (await get(app, COUNT)).text()).not.toMatch(/sha256|dump/);
+  });
+});
+
+describe('An Oxigraph thread that a large query made grow', () => {
+  it('is replaced after that query, a minimum thread included, and its replacement answers', async () => {
+    const init: WorkerInit = {
+      nquads: '',
+      dump: graph.dump,
+      store: { kind: 'oxigraph' },
+      prefixes: graph.prefixes,
+      context: graph.context,
+      base: graph.base,
+    };
+    // One thread, so the one that grew is a minimum thread; growth past 64 MiB counts.
+    const pool = new QueryPool(init, 1, undefined, { recycleGrowthBytes: 64 << 20 });
+    pools.push(pool);
+    await pool.ready();
+    const small = await pool.run(job('ASK { ?s ?p ?o }'));
+    expect(small.body).toContain('true');
+    expect(pool.stats()).toMatchObject({ recycled: 0, started: 1 });
+    // A string doubled 23 times (64 MiB, and every copy on the way): WASM memory grows by hundreds of megabytes
+    // and a WASM memory never shrinks.
+    let binds = 'BIND("abcdefgh" AS ?x0)';
+    for (let i = 1; i <= 23; i++) binds += ` BIND(CONCAT(?x${i - 1}, ?x${i - 1}) AS ?x${i})`;
+    const big = await pool.run({ ...job(`SELECT (STRLEN(?x23) AS ?n) WHERE { ${binds} }`), timeoutMs: 60_000 });
+    expect(big.body).toContain('"67108864"');
+    expect(pool.stats()).toMatchObject({ recycled: 1, started: 2, ended: 1 });
+    expect((await pool.run(job(COUNT))).body).toMatch(/"value":"\d{4}"/);
+  });
+});
