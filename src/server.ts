@@ -4,11 +4,10 @@ import { Server as NetServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { DEFAULT_BASE, DEFAULT_LIMITS, makeConfig, normaliseBase, storeConfig } from './config.ts';
+import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from './config.ts';
 import { createApp, SECURITY_HEADERS } from './http/app.ts';
 import { ROUTES } from './http/routes.ts';
 import { loadGraph } from './rdf/graph.ts';
-import { prestartQueryThread } from './sparql/pool.ts';
 import { prepareStore } from './store/open.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -168,8 +167,6 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
   const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
   const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE), process.env);
-  // A query thread boots (and, over the memory store, loads and warms Comunica) while the graph loads.
-  prestartQueryThread(store.kind, DEFAULT_LIMITS.threadMemoryMb);
   // Listen first: with --port 0 the public base must name the port the system chose.
   const listener = await listen(port, host);
   let stop: () => void = () => {};

@@ -4,6 +4,9 @@ import { DataFactory } from 'n3';
 import type { ThreadStore } from '../store/open.ts';
 import type { Format } from './formats.ts';
 
+/** The descriptor a runner reads the verified dump from: the fifth of its stdio (after stdin, out, err and IPC). */
+export const DUMP_FD = 4;
+
 /**
  * What a worker is started with: the store's quads (or the verified dump that holds them, or the backend that
  * holds them: `store`, see src/store/open.ts) and what serializers need.

@@ -1,15 +1,18 @@
-// Runs queries on worker threads, at most `concurrency` at once; a query past its time limit is stopped by ending its thread.
-import { Worker } from 'node:worker_threads';
+// Runs queries in query runners (child processes), at most `concurrency` at once; a query past its time or memory limit is stopped by ending its runner.
+import { type ChildProcess, fork } from 'node:child_process';
 import { Writer } from 'n3';
 import { DEFAULT_LIMITS, type StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
 import type { Done, FailKind, Job, Reply, WorkerInit } from './job.ts';
 
 /*
- * Why threads: Comunica offers no way to cancel a query. Measured with @comunica/query-sparql 5.4 on this graph,
+ * Why runners of their own: Comunica offers no way to cancel a query. Measured with @comunica/query-sparql 5.4 on this graph,
  * a cross product that hits the deadline keeps a core at 100% for as long as it would have run; ending the
- * readers and the sources only shortens that by what is not yet buffered. Ending the thread stops it at once,
- * and a thread also keeps a catastrophic REGEX or a crash inside Comunica away from the server's own thread.
+ * readers and the sources only shortens that by what is not yet buffered. Ending the runner stops it at once,
+ * and keeps a catastrophic REGEX or a crash inside Comunica away from the server. Processes, not worker threads:
+ * V8 aborts the whole process when one allocation crosses a heap limit by more than it can collect (a string
+ * doubled until it is hundreds of megabytes), and a worker's `resourceLimits` cannot prevent that
+ * (nodejs/node#47224); a process of its own loses only itself. (The pool's names still say "thread" for a runner.)
  */
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
@@ -58,6 +61,9 @@ export class QueryError extends Error {
 
 interface Running {
   id: number;
+  job: Job;
+  /** Whether this is the job's second run, after its first runner ended under it. */
+  retried: boolean;
   resolve: (d: Done) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
@@ -71,7 +77,7 @@ class Thread {
   running: Running | undefined;
   /** Its memory once loaded (see RECYCLE_GROWTH_BYTES). */
   baseline = 0;
-  constructor(readonly worker: Worker) {}
+  constructor(readonly worker: Runner) {}
 }
 
 export class QueryPool {
@@ -304,18 +310,18 @@ export class QueryPool {
 
   private spawn(): void {
     const kind = this.init.store?.kind ?? 'memory';
-    const worker = takePrestarted(kind, this.memoryMb) ?? newThread(kind, this.memoryMb);
+    const worker = newThread(kind, this.memoryMb, this.init.dump?.fd);
     this.started++;
     worker.unref();
     const t = new Thread(worker);
     this.threads.add(t);
     worker.on('message', (m: Reply) => this.onMessage(t, m));
     worker.on('error', (e) => this.onGone(t, e));
-    worker.on('exit', (code) => this.onGone(t, new Error(`query thread exited with code ${code}`)));
+    worker.on('exit', (code, oom) => this.onGone(t, new Error(`query runner exited with code ${code}`), oom, worker));
     worker.postMessage({ type: 'load', init: this.init });
   }
 
-  private execute(t: Thread, job: Job): Promise<Done> {
+  private execute(t: Thread, job: Job, retried = false): Promise<Done> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const timer = setTimeout(() => {
@@ -323,7 +329,7 @@ export class QueryPool {
         reject(new QueryError('timeout', stoppedMessage(job.timeoutMs)));
         this.kill(t);
       }, job.timeoutMs + GRACE_MS);
-      t.running = { id, resolve, reject, timer };
+      t.running = { id, job, retried, resolve, reject, timer };
       this.runs++;
       t.worker.ref();
       t.worker.postMessage({ id, job });
@@ -408,21 +414,29 @@ export class QueryPool {
     this.ensureThreads();
   }
 
-  private onGone(t: Thread, error: Error): void {
+  private onGone(t: Thread, error: Error, oom = false, runner?: Runner): void {
     if (t.state === 'gone') return;
+    const trace = runner?.stderr ? `: ${runner.stderr.split('\n').slice(-5).join(' | ')}` : '';
     if (t.state === 'starting') {
-      this.startFailed(t, error.message);
+      this.startFailed(t, `${error.message}${trace}`);
       return;
     }
     this.forget(t);
     if (t.running) {
       clearTimeout(t.running.timer);
-      // V8 ends a thread at its heap limit with this code: the query's fault, told as a limit, like the time one.
-      const oom = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      t.running.reject(
-        oom ? new QueryError('memory', memoryMessage(this.memoryMb)) : new QueryError('internal', error.message),
-      );
+      const running = t.running;
       t.running = undefined;
+      // A runner past its heap limit (V8 aborts it): the query's fault, told as a limit, like the time one.
+      if (oom) running.reject(new QueryError('memory', memoryMessage(this.memoryMb)));
+      else if (!running.retried) {
+        // Ended under a query for another reason: an engine error nobody listened for, often left by the query
+        // before (an iterator failing after its answer was sent), or a kill from outside. Queries only read, so
+        // the job runs once more on another runner; a second loss is ours, and a 500.
+        console.warn(`npcsc-kg: a query runner ended during a query (${error.message}${trace}); running it again`);
+        this.acquireThread()
+          .then((other) => this.execute(other, running.job, true))
+          .then(running.resolve, running.reject);
+      } else running.reject(new QueryError('internal', `${error.message}${trace}`));
     }
     this.ensureThreads();
   }
@@ -464,42 +478,82 @@ export const stoppedMessage = (ms: number): string =>
 export const memoryMessage = (mb: number): string =>
   `query exceeded the memory limit of ${mb} MiB per query and was stopped`;
 
-let prestarted: { worker: Worker; kind: StoreConfig['kind']; memoryMb: number } | undefined;
+/** How much of a runner's stderr is kept, for the log when it dies of something other than its memory limit. */
+const STDERR_TAIL = 8 << 10;
 
 /**
- * A query thread for a store of this kind. Only a thread over the memory store runs Comunica, so only that one
+ * A query runner: a child process, not a worker thread. V8 aborts the whole process when one allocation crosses a
+ * heap limit by more than a few megabytes (a string doubled until it is hundreds of megabytes, say), and a worker's
+ * `resourceLimits` cannot prevent that (nodejs/node#47224): in a process of its own, such a query ends its runner
+ * only. The API is the part of a Worker's the pool uses.
+ */
+class Runner {
+  private readonly child: ChildProcess;
+  private tail = '';
+  private onExit: ((code: number | null, oom: boolean) => void)[] = [];
+  constructor(kind: StoreConfig['kind'], memoryMb: number, dumpFd?: number) {
+    this.child = fork(ENTRY, [kind === 'memory' ? 'comunica' : 'no-comunica'], {
+      // Its own heap limit, and nothing of the parent's flags (a test runner's or a debugger's).
+      execArgv: [`--max-old-space-size=${memoryMb}`, '--expose-gc'],
+      // The verified dump (an open, unlinked copy) is inherited as descriptor DUMP_FD: no path, no /proc, nothing
+      // another process can remove; the runner hashes the bytes again as it reads them.
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc', ...(dumpFd === undefined ? [] : [dumpFd])],
+      serialization: 'advanced',
+    });
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (d: string) => {
+      this.tail = (this.tail + d).slice(-STDERR_TAIL);
+    });
+    // The pipe is a socket: unreferenced, it does not keep an idle process alive (the channel is handled in unref()).
+    (this.child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+    // 'close', not 'exit': the stderr that says why (V8's own words at its heap limit) has been read by then. Only
+    // those words make it the query's memory limit; any other end (an abort of ours) is a fault, logged as one.
+    this.child.on('close', (code, signal) => {
+      const oom = /heap out of memory|Reached heap limit/.test(this.tail);
+      for (const f of this.onExit.splice(0)) f(code ?? (signal ? 128 : null), oom);
+    });
+  }
+  on(event: 'message', f: (m: Reply) => void): void;
+  on(event: 'error', f: (e: Error) => void): void;
+  on(event: 'exit', f: (code: number | null, oom: boolean) => void): void;
+  on(event: string, f: (...a: never[]) => void): void {
+    if (event === 'exit') this.onExit.push(f as (code: number | null, oom: boolean) => void);
+    else this.child.on(event, f as (...a: unknown[]) => void);
+  }
+  once(event: 'error' | 'exit', f: () => void): void {
+    if (event === 'exit') this.onExit.push(f);
+    else this.child.once('error', f);
+  }
+  /** What the runner last wrote to stderr (its own fault's trace), for the operator's log. */
+  get stderr(): string {
+    return this.tail.trim();
+  }
+  postMessage(m: unknown): void {
+    if (this.child.connected) this.child.send(m as never);
+  }
+  ref(): void {
+    this.child.ref();
+    (this.child.channel as { ref?: () => void } | undefined)?.ref?.();
+  }
+  unref(): void {
+    this.child.unref();
+    (this.child.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+  terminate(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.child.once('exit', () => resolve());
+      this.child.kill('SIGKILL');
+    });
+  }
+}
+
+/**
+ * A query runner for a store of this kind. Only a runner over the memory store runs Comunica, so only that one
  * loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
  */
-function newThread(kind: StoreConfig['kind'], memoryMb: number): Worker {
-  // The heap limit makes a runaway query (a string doubled 26 times) end its own thread, not abort the process.
-  return new Worker(ENTRY, {
-    workerData: { comunica: kind === 'memory' },
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
-  });
-}
-
-/**
- * Starts one query thread before any pool exists: it boots (and loads Comunica, over the memory store) while the
- * server loads the graph, and the first pool over that kind of store takes it over. `npcsc-kg serve` calls it as
- * soon as it knows the store; a thread nobody takes lets the process exit.
- */
-export function prestartQueryThread(kind: StoreConfig['kind'], memoryMb: number = DEFAULT_LIMITS.threadMemoryMb): void {
-  if (prestarted) return;
-  const worker = newThread(kind, memoryMb);
-  worker.unref();
-  const drop = () => {
-    if (prestarted?.worker === worker) prestarted = undefined;
-  };
-  worker.once('error', drop);
-  worker.once('exit', drop);
-  prestarted = { worker, kind, memoryMb };
-}
-
-function takePrestarted(kind: StoreConfig['kind'], memoryMb: number): Worker | undefined {
-  if (prestarted?.kind !== kind || prestarted.memoryMb !== memoryMb) return undefined;
-  const { worker } = prestarted;
-  prestarted = undefined;
-  return worker;
+function newThread(kind: StoreConfig['kind'], memoryMb: number, dumpFd?: number): Runner {
+  return new Runner(kind, memoryMb, dumpFd);
 }
 
 const pools = new WeakMap<Graph, Map<string, QueryPool>>();

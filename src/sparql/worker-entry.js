@@ -1,4 +1,4 @@
-// Starts a query worker thread: a thread does not inherit the TypeScript loader, so it registers its own first.
+// Starts a query runner (a child process forked without the parent's flags): it registers the TypeScript loader first.
 import { register } from 'tsx/esm/api';
 
 register();

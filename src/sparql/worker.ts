@@ -1,7 +1,5 @@
-// Inside one worker thread: holds a copy of the store and runs one query at a time, answering with the serialized body.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
+// Inside one query runner (a child process of the server): holds a copy of the store and runs one query at a time, answering with the serialized body.
+import { getHeapStatistics } from 'node:v8';
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, Parser, type Store } from 'n3';
 import { RdfStore } from 'rdf-stores';
@@ -13,7 +11,16 @@ import { threadBackend } from '../store/open.ts';
 import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
 import { QueryTimeout, type Row, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
-import { type Dataset, type Done, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
+import {
+  type Dataset,
+  type Done,
+  DUMP_FD,
+  type FailKind,
+  fromWire,
+  type Job,
+  type Reply,
+  type WorkerInit,
+} from './job.ts';
 import { serializeBindings, serializeBoolean } from './results.ts';
 
 /** Store copies for protocol datasets, by their graph lists; few clients ask for many different ones. */
@@ -171,10 +178,10 @@ const heapMb = (): number => Math.round(getHeapStatistics().total_heap_size / 2 
 
 // A full collection on demand, for the rare reply after which the heap looks grown: garbage alone must not make
 // the pool replace a thread (src/sparql/pool.ts replaces one grown by a quarter of its limit).
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
+// (The pool starts every runner with --expose-gc.)
+const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 let baseMb = 0;
-const GROWN_MB = (resourceLimits.maxOldGenerationSizeMb ?? 2048) / 4;
+const GROWN_MB = getHeapStatistics().heap_size_limit / 2 ** 20 / 4;
 
 /** The heap after a query, collected first when it looks grown. */
 function heapAfterQuery(): number {
@@ -242,22 +249,34 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
  * jobs one at a time. Over Oxigraph or a remote store (workerData.comunica false) Comunica is never loaded.
  */
 async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) throw new Error('worker.ts runs only as a worker thread');
+  const send = process.send?.bind(process);
+  if (!send) throw new Error('worker.ts runs only as a query runner (a child process with an IPC channel)');
+  const port = { postMessage: (m: Reply) => send(m), on: process.on.bind(process) };
+  // The server went away (or closed the channel): nothing is left to answer.
+  process.on('disconnect', () => process.exit(0));
+  // An engine error nobody listens for: Comunica can fail a second iterator of a query whose own answer already
+  // carries the error (a BIND over a REGEX that does not compile: the client gets its 400). Ending the runner for
+  // it would cost a restart per such query; it is noted on stderr and dropped. A job that it leaves unanswered is
+  // ended by its time limit, like any other.
+  process.on('uncaughtException', (e) => {
+    process.stderr.write(`engine error outside a query's answer: ${e instanceof Error ? e.message : String(e)}\n`);
+  });
   // The first query pays for Comunica's start-up: pay it while the server is still loading the graph.
   const warm = (store: RdfStore) =>
     runQuery(store as unknown as Store, 'SELECT * WHERE { ?s ?p ?o } LIMIT 1', {
       timeoutMs: 60_000,
       extensions: false,
     });
-  const booted =
-    (workerData as { comunica?: boolean } | null)?.comunica === false ? undefined : warm(RdfStore.createDefault());
+  const booted = process.argv[2] === 'no-comunica' ? undefined : warm(RdfStore.createDefault());
   let loaded: Promise<{ store: RdfStore | Backend; init: WorkerInit }> | undefined;
   const datasets = new Map<string, RdfStore>();
   port.on('message', async (m: { type: 'load'; init: WorkerInit } | { id: number; job: Job }) => {
     if ('type' in m) {
       loaded = (async () => {
         await booted;
+        // The verified dump is the server's open, unlinked copy, inherited as a descriptor of the runner's own
+        // (src/sparql/pool.ts); its bytes are hashed again as they are read.
+        if (m.init.dump) m.init.dump = { ...m.init.dump, fd: DUMP_FD };
         remote = m.init.store?.kind === 'sparql';
         const backend = threadBackend(m.init, remote ? undefined : 60_000);
         // The verified dump is hashed as it is read (DumpChanged at its end): a thread answers from the checked

@@ -1,5 +1,5 @@
 // Query threads answer from the verified graph only: a build cache file truncated or deleted after start changes no answer, a thread that cannot load is a bounded, logged 503, and a grown thread is replaced.
-import { cpSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -138,4 +138,75 @@ describe('An Oxigraph thread that a large query made grow', () => {
     expect(pool.stats()).toMatchObject({ recycled: 1, started: 2, ended: 1 });
     expect((await pool.run(job(COUNT))).body).toMatch(/"value":"\d{4}"/);
   });
+});
+
+/** The query runners (child processes) of this test process, by pid, as /proc lists them. */
+function runnerPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (ppid === process.pid && cmd.includes('worker-entry.js')) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+describe('A runner that ends while it runs a query', () => {
+  it('is replaced, and the query runs again on another runner and is answered in full', async () => {
+    const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const pool = new QueryPool(
+      {
+        nquads: '',
+        dump: graph.dump,
+        store: { kind: 'memory' },
+        prefixes: graph.prefixes,
+        context: graph.context,
+        base: graph.base,
+      },
+      2,
+    );
+    pools.push(pool);
+    await pool.ready();
+    const expected = (await pool.run(job(COUNT))).body;
+    // Long enough to be killed in the middle (a second or more): every typed subject against every other, counted.
+    const slow = 'SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c . ?t a ?d }';
+    const answer = pool.run({ ...job(slow), timeoutMs: 120_000 });
+    while (pool.stats().busy === 0) await new Promise((r) => setTimeout(r, 5));
+    const before = pool.stats().ended;
+    for (const pid of runnerPids()) process.kill(pid, 'SIGKILL');
+    const done = await answer;
+    expect(done.body).toMatch(/"value":"\d+"/);
+    expect(pool.stats().ended).toBeGreaterThan(before);
+    expect(warned.mock.calls.some((c) => /running it again/.test(String(c[0])))).toBe(true);
+    // The pool is whole again.
+    expect((await pool.run(job(COUNT))).body).toBe(expected);
+  }, 180_000);
+});
+
+describe('A query whose engine fails after its answer was sent', () => {
+  it('(a BIND over a REGEX that does not compile) leaves its runner serving the next queries', async () => {
+    const logged = vi.spyOn(console, 'error');
+    const warned = vi.spyOn(console, 'warn');
+    const app = createApp(graph, config, [sparqlRoutes]);
+    const pool = poolFor(graph, config.limits.concurrency, config.store);
+    pools.push(pool);
+    await pool.ready();
+    const { ended } = pool.stats();
+    const bad = 'SELECT ?s WHERE { ?s ?p ?o BIND(REGEX(STR(?s), "3f/kU\\\\kgUV", "") AS ?b) }';
+    for (let i = 0; i < 5; i++) {
+      const r = await get(app, bad, { 'cache-control': 'no-cache' });
+      expect(r.status).toBe(400);
+      expect(await r.text()).toMatch(/Invalid regular expression/);
+      expect(await rows(app, HOLDERS)).not.toHaveLength(0);
+    }
+    expect(pool.stats().ended).toBe(ended);
+    expect(logged).not.toHaveBeenCalled();
+    expect(warned).not.toHaveBeenCalled();
+  }, 120_000);
 });
