@@ -289,4 +289,13 @@ describe('Revision 2 in the built graph', () => {
       expect(values(n.value, `${NS.rdfs}label`).length, n.value).toBeGreaterThan(0);
     }
   });
+
+  it('has notes that say what the sources say, not how the data is built', () => {
+    for (const n of graph.store.getSubjects(`${NS.rdf}type`, npcsc('ConflictNote'), null)) {
+      const text = [`${NS.rdfs}label`, `${NS.rdfs}comment`].flatMap((p) => values(n.value, p)).join(' ');
+      // No property name (npcsc:articleNumber, schema:birthDate …), and no word about our own reference sheet.
+      expect(text, n.value).not.toMatch(/\b[a-z]+:[a-z][A-Za-z]+\b(?!\/)/);
+      expect(text, n.value).not.toMatch(/\bthe reference\b|\bsic\b/i);
+    }
+  });
 });
