@@ -126,6 +126,24 @@ describe('The office page', () => {
     expect(rows - 1).toBe(tenures);
   });
 
+  it('shows each holder’s Chinese name beside the English one, as the person’s page does', async () => {
+    const table = /<table class="tenures">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    expect(table).toContain(
+      `<a href="${PUBLIC}doc/person/li-jianguo.html">Li Jianguo</a> <span class="other-name" lang="zh-Hans">李建国</span>`,
+    );
+    expect(table).toContain(
+      `<a href="${PUBLIC}doc/person/liu-qi.html">Liu Qi</a> <span class="other-name" lang="zh-Hans">刘奇</span>`,
+    );
+    // Every row's holder has one: the sources give all fourteen tenures' holders in Chinese.
+    const rows = table.split('<tr>').slice(2);
+    expect(rows.filter((r) => !/class="other-name" lang="zh-Hans"/.test(r))).toEqual([]);
+    // The same markup as the heading of the person's page; the Chinese page does not repeat the name.
+    expect(await page('/doc/person/li-jianguo.html')).toContain(
+      '<span class="other-name" lang="zh-Hans">李建国</span>',
+    );
+    expect(await page('/doc/office/secretary-general.zh-Hans.html')).not.toContain('class="other-name"');
+  });
+
   it('shows dates at their precision, never padded to a day', () => {
     expect(html).toContain('<time datetime="1965-01" data-precision="month">January 1965</time>');
     expect(html).toContain('<time datetime="1954-09-27" data-precision="day">27 September 1954</time>');
