@@ -210,7 +210,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
   },
   wikidata: {
     run: async (args, io) => (await import('./wikidata/cli.ts')).wikidataCommand(args, io),
-    help: 'wikidata reconcile|accept|verify|export [options]   link to Wikidata (see README)',
+    help: 'wikidata reconcile|accept|import|verify|export [options]   link to Wikidata (see README; `wikidata help` for each)',
   },
 };
 

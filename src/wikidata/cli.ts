@@ -13,6 +13,7 @@ import { wikidataShapedTurtle } from './export.ts';
 import { type Linkset, LinksetError, linkMap, readLinkset, writeLinkset } from './linkset.ts';
 import { quickStatements } from './quickstatements.ts';
 import { acceptReviewed, DEFAULTS, type Review, reconcile } from './reconcile.ts';
+import { resourcesOf } from './resources.ts';
 import { textTable } from './table.ts';
 import { allFindings, diff, fetchSnapshot, findingsTable, isSerious, type Snapshot } from './verify.ts';
 
@@ -59,8 +60,9 @@ const USAGE = `usage: npcsc-kg wikidata <subcommand> [options]
   verify    [--json] [--snapshot wikidata-snapshot.json]
             fetch every linked entity and report what differs; keep what was fetched
   export    [--format turtle|qs] [--snapshot wikidata-snapshot.json] [--out FILE]
-            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot;
-            exits 3 with a message when the linkset holds no link
+            the tenures of linked people as Wikidata-shaped RDF, or QuickStatements v1 from verify's snapshot
+            (on stderr, what a person must do: values that differ, and "not written:" statements whose office
+            or person has no item); exits 3 with a message when the linkset holds no link
 
 common: --root DIR  --base IRI  --linkset FILE  --api ${WIKIDATA_API}
         --endpoint ${WIKIDATA_QUERY_SERVICE}  --pace 1000 (ms between requests)  --timeout 30000 (ms)
@@ -291,9 +293,12 @@ async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
       io.err(`skipped ${l.resource} (${l.qid}): not in the snapshot; run verify again\n`);
     }
     const linkset: Linkset = { ...s.linkset, links: fresh };
-    const qs = quickStatements(diff(s.graph, linkset, snapshot.entities), linkMap(linkset));
+    const names = new Map(resourcesOf(s.graph).map((r) => [r.iri, r.labels.en ?? r.labels['zh-hans'] ?? r.iri]));
+    const qs = quickStatements(diff(s.graph, linkset, snapshot.entities), linkMap(linkset), names);
     for (const m of qs.manual) io.err(`needs a person: ${m}\n`);
     io.err(`${qs.lines.length} QuickStatements line(s) from the snapshot of ${snapshot.fetchedAt}\n`);
+    const unwritten = qs.manual.filter((m) => m.startsWith('not written:')).length;
+    if (unwritten > 0) io.err(`${unwritten} statement(s) or qualifier(s) not written, listed above for a person\n`);
     text = qs.lines.length > 0 ? `${qs.lines.join('\n')}\n` : '';
   }
   if (values.out) {

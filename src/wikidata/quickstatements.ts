@@ -1,12 +1,17 @@
 // QuickStatements v1 lines for what Wikidata lacks, computed from verify's diff; everything else is left to a person.
 import { LANGUAGES, type OurLanguage, P } from './entity.ts';
-import { toQuickStatements, type WdDate } from './time.ts';
+import type { Tenure } from './resources.ts';
+import { toIso, toQuickStatements, type WdDate } from './time.ts';
 import type { Diff, Finding, LinkCheck, TenurePairing } from './verify.ts';
 
 export interface QuickStatementsResult {
   /** Tab-separated QuickStatements v1 commands. */
   lines: string[];
-  /** What QuickStatements cannot do safely (a value that differs, an ambiguous statement): for a person. */
+  /**
+   * What QuickStatements cannot do safely (a value that differs, an ambiguous statement), and what it cannot
+   * write at all (lines starting "not written:": a statement whose office, or a qualifier whose person, has no
+   * item in the linkset): for a person.
+   */
   manual: string[];
 }
 
@@ -57,12 +62,26 @@ const describe = (f: Finding): string =>
  * that has the same value, so a P39 line is written only where exactly one such statement exists (or none,
  * for the one new statement); values that differ are never overwritten, but listed for a person to judge.
  */
-export function quickStatements(d: Diff, known: Map<string, string>): QuickStatementsResult {
+export function quickStatements(
+  d: Diff,
+  known: Map<string, string>,
+  names: ReadonlyMap<string, string> = new Map(),
+): QuickStatementsResult {
   const lines: string[] = [];
   const manual: string[] = [];
+  const name = (iri: string) => names.get(iri) ?? iri;
+  const period = (t: Tenure) => `${t.start ? toIso(t.start) : '?'}..${t.end ? toIso(t.end) : ''}`;
   for (const f of d.findings) manual.push(describe(f));
   for (const check of d.checks) {
     const { item, resource } = check;
+    const held = (t: Tenure) =>
+      `${name(resource.iri)} (${item}) position held (${P.positionHeld}) ${name(t.office)} (${period(t)})`;
+    // Said, not skipped in silence: an empty output would read as "Wikidata lacks nothing".
+    for (const t of check.unlinkedOffice) {
+      manual.push(
+        `not written: ${held(t)}: the office has no Wikidata id in the linkset; add the statement by hand once its item is known`,
+      );
+    }
     for (const f of check.findings) {
       if (f.status === 'mismatch' || f.status === 'gone' || f.status === 'extra') manual.push(describe(f));
     }
@@ -83,6 +102,17 @@ export function quickStatements(d: Diff, known: Map<string, string>): QuickState
     const created = new Set<string>();
     for (const p of check.pairings) {
       const head = [item, P.positionHeld, p.office];
+      // Replaces / replaced by take a person's item: a holder without one cannot be named on the line.
+      for (const [label, pid, holder, theirs] of [
+        ['replaces', P.replaces, p.tenure.predecessorHolder, p.statement?.replaces],
+        ['replaced by', P.replacedBy, p.tenure.successorHolder, p.statement?.replacedBy],
+      ] as const) {
+        if (holder && !known.has(holder) && !theirs?.length) {
+          manual.push(
+            `not written: ${held(p.tenure)} ${label} (${pid}) ${name(holder)}: that person has no Wikidata id in the linkset`,
+          );
+        }
+      }
       if (!p.statement) {
         if (p.sameValue === 0 && !created.has(p.office)) {
           created.add(p.office);

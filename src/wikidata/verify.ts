@@ -56,6 +56,8 @@ export interface LinkCheck {
   item: string;
   findings: Finding[];
   pairings: TenurePairing[];
+  /** The person's tenures of an office that has no item in the linkset: no P39 statement can name it. */
+  unlinkedOffice: Tenure[];
 }
 
 export interface Diff {
@@ -149,7 +151,7 @@ export function diff(graph: Graph, linkset: Linkset, entities: Record<string, Wd
       findings.push({ resource: iri, item, field: 'link', status: 'gone', note: 'our resource is not in the Graph' });
       continue;
     }
-    const check: LinkCheck = { resource, item, findings: [], pairings: [] };
+    const check: LinkCheck = { resource, item, findings: [], pairings: [], unlinkedOffice: [] };
     checks.push(check);
     const f = check.findings;
     const entity = entities[item];
@@ -192,6 +194,7 @@ export function diff(graph: Graph, linkset: Linkset, entities: Record<string, Wd
       const office = known.get(officeIri);
       if (!office) {
         for (const t of ofOffice) {
+          check.unlinkedOffice.push(t);
           f.push({
             resource: iri,
             item,

@@ -150,6 +150,9 @@ describe.skipIf(!runs)('The pages in chromium', () => {
       if (zh && q.object.termType === 'Literal' && q.object.language === 'en') english.add(q.object.value);
     }
     expect(english.has('Liu Qi')).toBe(true);
+    // The offices the reference names in Chinese (facts.md §1 row 5, §7 b20, §8.1) have their Chinese labels.
+    expect(english.has("Chairperson of the Standing Committee of the National People's Congress")).toBe(true);
+    expect(english.has("Vice Chairperson of the Standing Committee of the National People's Congress")).toBe(true);
     const res = await page.goto(`${base}doc/office/secretary-general.zh-Hans.html`);
     expect(res?.status()).toBe(200);
     await expect(page.locator('h1').textContent()).resolves.toBe('全国人民代表大会常务委员会秘书长');

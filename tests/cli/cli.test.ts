@@ -216,6 +216,18 @@ describe('npcsc-kg', () => {
     expect(r.err).toMatch(/unknown command "frobnicate"/);
   });
 
+  it('lists in its --help every subcommand of `wikidata`, import included', async () => {
+    const top = await run(['--help']);
+    expect(top.code).toBe(EXIT.ok);
+    const line = top.out.split('\n').find((l) => l.trim().startsWith('npcsc-kg wikidata ')) ?? '';
+    const listed = /npcsc-kg wikidata (\S+)/.exec(line)?.[1]?.split('|') ?? [];
+    // The subcommands as `npcsc-kg wikidata help` describes them: two-space indented lines starting with a name.
+    const own = await run(['wikidata', 'help']);
+    const subcommands = [...own.out.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+    expect(subcommands).toContain('import');
+    expect(listed.sort()).toEqual(subcommands.sort());
+  });
+
   it('prints stats of the graph', async () => {
     const r = await run(['stats', '--json']);
     const stats = JSON.parse(r.out);

@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { DataFactory, Store } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.ts';
+import { escapeHtml } from '../../src/publish/html.ts';
 import { homePage } from '../../src/publish/pages/home.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
 import { HTML_CSP } from '../../src/publish/respond.ts';
@@ -125,6 +126,24 @@ describe('The office page', () => {
     expect(rows - 1).toBe(tenures);
   });
 
+  it('shows each holder’s Chinese name beside the English one, as the person’s page does', async () => {
+    const table = /<table class="tenures">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    expect(table).toContain(
+      `<a href="${PUBLIC}doc/person/li-jianguo.html">Li Jianguo</a> <span class="other-name" lang="zh-Hans">李建国</span>`,
+    );
+    expect(table).toContain(
+      `<a href="${PUBLIC}doc/person/liu-qi.html">Liu Qi</a> <span class="other-name" lang="zh-Hans">刘奇</span>`,
+    );
+    // Every row's holder has one: the sources give all fourteen tenures' holders in Chinese.
+    const rows = table.split('<tr>').slice(2);
+    expect(rows.filter((r) => !/class="other-name" lang="zh-Hans"/.test(r))).toEqual([]);
+    // The same markup as the heading of the person's page; the Chinese page does not repeat the name.
+    expect(await page('/doc/person/li-jianguo.html')).toContain(
+      '<span class="other-name" lang="zh-Hans">李建国</span>',
+    );
+    expect(await page('/doc/office/secretary-general.zh-Hans.html')).not.toContain('class="other-name"');
+  });
+
   it('shows dates at their precision, never padded to a day', () => {
     expect(html).toContain('<time datetime="1965-01" data-precision="month">January 1965</time>');
     expect(html).toContain('<time datetime="1954-09-27" data-precision="day">27 September 1954</time>');
@@ -216,8 +235,33 @@ describe('Pages in simplified Chinese', () => {
   });
 
   it('mark text that exists only in English with lang="en"', async () => {
-    const html = await page('/doc/office/chairperson.zh-Hans.html');
-    expect(html).toMatch(/<h1><span lang="en">Chairperson of the Standing Committee/);
+    const html = await page('/doc/office/deputy-secretary-general.zh-Hans.html');
+    expect(html).toMatch(/<h1><span lang="en">Deputy Secretary-General of the Standing Committee/);
+  });
+
+  it('name in Chinese every office the data has a Chinese label for, never in English', async () => {
+    // The reference gives these three in Chinese (facts.md §1 row 5, §3, §7 b20, §8.1).
+    const offices = {
+      'secretary-general': '全国人民代表大会常务委员会秘书长',
+      chairperson: '全国人民代表大会常务委员会委员长',
+      'vice-chairperson': '全国人民代表大会常务委员会副委员长',
+    };
+    const label = (iri: string, lang: string) =>
+      graph.store
+        .getObjects(iri, `${NS.rdfs}label`, null)
+        .filter((o) => o.termType === 'Literal' && (o as { language: string }).language === lang)
+        .map((o) => o.value);
+    for (const [slug, zh] of Object.entries(offices)) {
+      expect(label(`${BASE}id/office/${slug}`, 'zh-hans'), slug).toEqual([zh]);
+    }
+    const html = await page('/doc/office/secretary-general.zh-Hans.html');
+    for (const o of graph.store.getSubjects(`${NS.rdf}type`, `${BASE}ontology#Office`, null)) {
+      const [zh] = label(o.value, 'zh-hans');
+      if (!zh) continue;
+      for (const en of label(o.value, 'en')) expect(html, o.value).not.toContain(`>${escapeHtml(en)}<`);
+    }
+    expect(html).toContain(`>${offices.chairperson}<`);
+    expect(html).toContain(`>${offices['vice-chairperson']}<`);
   });
 });
 

@@ -177,7 +177,8 @@ describe('Revision 2 in the built graph', () => {
     expect(sources(id('tenure/secretary-general/8'))).toContain(
       'https://www.baltimoresun.com/news/bs-xpm-1993-03-28-1993087025-story.html',
     );
-    expect(sources(id('tenure/chairperson/11'))).toContain('http://en.people.cn/n3/2023/0310/c90000-10219930.html');
+    // The original was read (b19), so its copy on globalsecurity.org is no longer a source.
+    expect(sources(id('tenure/chairperson/11'))).toEqual(['http://en.people.cn/n3/2023/0310/c90000-10219930.html']);
   });
 
   it('B4: "not a vice-chairperson" is a sourced fact for five tenures, so that no differs from unknown', () => {
@@ -271,6 +272,14 @@ describe('Revision 2 in the built graph', () => {
     const title = (u: string) => values(u, `${NS.dcterms}title`).join(' ');
     expect(title('http://en.npc.gov.cn.cdurl.cn/2023-03/11/c_868265.htm')).toMatch(/the NPC's own site/);
     expect([...all].filter((u) => /\(mirror\)/.test(title(u)))).toEqual([]);
+    // Every described source, cited or not: no title names a mobile or proxy form of the address.
+    const described = graph.store
+      .getSubjects(`${NS.rdf}type`, `${NS.dcterms}BibliographicResource`, null)
+      .map((s) => s.value);
+    expect(described.filter((u) => /\bmobile\b/i.test(title(u)))).toEqual([]);
+    // A copy stays only where the original was not read: People's Daily was (b19), so its copy is gone.
+    expect(described.filter((u) => new URL(u).hostname.endsWith('globalsecurity.org'))).toEqual([]);
+    expect([...all].filter((u) => new URL(u).hostname.endsWith('globalsecurity.org'))).toEqual([]);
     // A copy says so and names what it copies.
     expect(title('https://wikizero.net/wiki/en/Li_Peng')).toMatch(/copy of the English Wikipedia article on Li Peng/);
   });
@@ -278,6 +287,15 @@ describe('Revision 2 in the built graph', () => {
   it('gives every conflict note a reader’s title', () => {
     for (const n of graph.store.getSubjects(`${NS.rdf}type`, npcsc('ConflictNote'), null)) {
       expect(values(n.value, `${NS.rdfs}label`).length, n.value).toBeGreaterThan(0);
+    }
+  });
+
+  it('has notes that say what the sources say, not how the data is built', () => {
+    for (const n of graph.store.getSubjects(`${NS.rdf}type`, npcsc('ConflictNote'), null)) {
+      const text = [`${NS.rdfs}label`, `${NS.rdfs}comment`].flatMap((p) => values(n.value, p)).join(' ');
+      // No property name (npcsc:articleNumber, schema:birthDate …), and no word about our own reference sheet.
+      expect(text, n.value).not.toMatch(/\b[a-z]+:[a-z][A-Za-z]+\b(?!\/)/);
+      expect(text, n.value).not.toMatch(/\bthe reference\b|\bsic\b/i);
     }
   });
 });

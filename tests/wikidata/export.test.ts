@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { NS } from '../../src/rdf/ns.ts';
 import { WD_NS } from '../../src/wikidata/export.ts';
+import { linkMap, readLinkset } from '../../src/wikidata/linkset.ts';
 import type { Snapshot } from '../../src/wikidata/verify.ts';
 import { realGraph } from '../support/graph.ts';
 import { type StandIn, startStandIn } from './standin.ts';
-import { endpoints, FIXTURE_LINKSET, run, workdir } from './support.ts';
+import { endpoints, FIXTURE_LINKSET, NOW, run, SHIPPED_LINKSET, workdir } from './support.ts';
 
 let graph: Graph;
 let wd: StandIn;
@@ -111,6 +112,10 @@ describe('The QuickStatements export', () => {
     expect(r.err).toMatch(
       /secretary-general\/4\): Wikidata lacks this tenure, but a QuickStatements v1 line would merge/,
     );
+    // Yang Zhenwu has no item in the fixture: Liu Qi's new statement cannot name whom he replaced.
+    expect(r.err).toContain(
+      "needs a person: not written: Liu Qi (Q900000003) position held (P39) Secretary-General of the Standing Committee of the National People's Congress (2023-03-10..) replaces (P1365) Yang Zhenwu: that person has no Wikidata id in the linkset\n",
+    );
   });
 
   it('writes months and years at their precision', async () => {
@@ -138,6 +143,51 @@ describe('The QuickStatements export', () => {
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/run `npcsc-kg wikidata verify` first/);
     expect(r.out).toBe('');
+  });
+});
+
+describe('QuickStatements for the shipped linkset', () => {
+  it('lists each statement it cannot write (no item for the office) for a person, and writes no P39 line', async () => {
+    const v = workdir(SHIPPED_LINKSET);
+    try {
+      // A snapshot of the linked items as Wikidata could return them before any edit: no label, no statement.
+      const links = Object.fromEntries(linkMap(readLinkset(v.linkset, graph.base)));
+      const item = (person: string) => links[`${graph.base}id/person/${person}`] ?? 'none';
+      const snap: Snapshot = {
+        fetchedAt: NOW.toISOString(),
+        api: 'https://stand-in.invalid/w/api.php',
+        graphHash: graph.hash,
+        links,
+        entities: Object.fromEntries(Object.values(links).map((id) => [id, { id, type: 'item', claims: {} }])),
+      };
+      const snapFile = path.join(v.dir, 'snapshot.json');
+      writeFileSync(snapFile, JSON.stringify(snap));
+      const r = await run(['export', '--format', 'qs', '--linkset', v.linkset, '--snapshot', snapFile], { graph });
+      expect(r.code, r.err).toBe(0);
+      expect(r.out.split('\n').filter((l) => /\tP39\t/.test(l))).toEqual([]);
+      const SG = "Secretary-General of the Standing Committee of the National People's Congress";
+      const CHAIR = "Chairperson of the Standing Committee of the National People's Congress";
+      const why = 'the office has no Wikidata id in the linkset';
+      const notes = r.err.split('\n').filter((l) => l.includes('not written:'));
+      for (const [person, name, office, period] of [
+        ['li-jianguo', 'Li Jianguo', SG, '2008-03-15..2013-03-14'],
+        ['wang-chen', 'Wang Chen', SG, '2013-03-14..2018-03-17'],
+        ['liu-qi', 'Liu Qi', SG, '2023-03-10..'],
+        ['liu-shaoqi', 'Liu Shaoqi', CHAIR, '1954-09-27..1959-04-28'],
+        ['zhang-dejiang', 'Zhang Dejiang', CHAIR, '2013-03-14..2018-03-17'],
+        ['li-zhanshu', 'Li Zhanshu', CHAIR, '2018-03-17..2023-03-10'],
+        ['zhao-leji', 'Zhao Leji', CHAIR, '2023-03-10..'],
+      ] as const) {
+        expect(notes).toContain(
+          `needs a person: not written: ${name} (${item(person)}) position held (P39) ${office} (${period}): ${why}; ` +
+            'add the statement by hand once its item is known',
+        );
+      }
+      expect(notes).toHaveLength(7);
+      expect(r.err).toMatch(/^7 statement\(s\) or qualifier\(s\) not written, listed above for a person$/m);
+    } finally {
+      v.remove();
+    }
   });
 });
 
@@ -238,6 +288,7 @@ describe('QuickStatements for people linked on both sides of a changeover', () =
       const liu = lines.find((l) => l.startsWith('Q900000003\tP39\t'))?.split('\t') ?? [];
       expect(liu[liu.indexOf('P1365') + 1]).toBe('Q900000008');
       expect(lines).toContain(['Q900000008', 'Lzh-hans', '"杨振武"'].join('\t'));
+      expect(r.err).not.toMatch(/not written: Liu Qi .* replaces/);
     } finally {
       v.remove();
     }

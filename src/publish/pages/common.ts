@@ -45,6 +45,16 @@ export function nameText(ctx: PageCtx, iri: string): Html {
   return text(ctx, nameOf(ctx.ix, iri, ctx.lang));
 }
 
+/** On an English page, the Chinese name beside the English one `shown` (where the sources give it). */
+export function chineseName(ctx: PageCtx, iri: string, shown: string): Html | undefined {
+  if (ctx.lang !== 'en') return undefined;
+  const zh = ctx.ix
+    .objects(iri, `${NS.rdfs}label`)
+    .find((t) => t.termType === 'Literal' && t.language.toLowerCase() === 'zh-hans');
+  if (!zh || zh.value === shown) return undefined;
+  return html` <span class="other-name" lang="zh-Hans">${zh.value}</span>`;
+}
+
 /** A link to a resource: ours to its page in the same language, others out (sources are never dereferenced). */
 export function link(ctx: PageCtx, iri: string, label?: Content): Html {
   // Another site's term or page without a name in the data is shown as a CURIE or as its address.

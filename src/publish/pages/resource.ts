@@ -3,7 +3,7 @@ import { NS } from '../../rdf/ns.ts';
 import { type Html, html } from '../html.ts';
 import { datasetEmbed, officeEmbed, organisationEmbed, personEmbed, tenureEmbed, thingEmbed } from '../jsonld-embed.ts';
 import { nameOf, pickLiteral, RDFS_COMMENT } from '../view.ts';
-import { lead, link, literalHtml, noteBlock, npcscOf, type PageCtx, typeBadges } from './common.ts';
+import { chineseName, lead, link, literalHtml, noteBlock, npcscOf, type PageCtx, typeBadges } from './common.ts';
 import { docPageUrls, layout } from './layout.ts';
 import { resourceSections } from './sections.ts';
 import { holderLabel, officeLabel, tenureTable, tenureTimeline } from './tenures.ts';
@@ -38,16 +38,6 @@ export function resourcePage(ctx: PageCtx, page: ResourcePage): string {
     main: html`${typeBadges(ctx, topic)}${wikidataLinks(ctx, topic)}${body.main}`,
     bodyClass: `kind-${kind}`,
   });
-}
-
-/** On an English page, the Chinese name beside the English one (where the sources give it). */
-function chineseName(ctx: PageCtx, topic: string, shown: string): Html | undefined {
-  if (ctx.lang !== 'en') return undefined;
-  const zh = ctx.ix
-    .objects(topic, `${NS.rdfs}label`)
-    .find((t) => t.termType === 'Literal' && t.language.toLowerCase() === 'zh-hans');
-  if (!zh || zh.value === shown) return undefined;
-  return html` <span class="other-name" lang="zh-Hans">${zh.value}</span>`;
 }
 
 /** The topic's Wikidata items (its owl:sameAs links), each linked to its page on Wikidata. */

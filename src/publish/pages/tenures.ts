@@ -3,7 +3,7 @@ import { formatDay } from '../dates.ts';
 import { type Html, html } from '../html.ts';
 import { timeline } from '../timeline.ts';
 import { localName, nameOf } from '../view.ts';
-import { link, nameText, npcscOf, type PageCtx, tenureDate, windowOf } from './common.ts';
+import { chineseName, link, nameText, npcscOf, type PageCtx, tenureDate, windowOf } from './common.ts';
 
 export type Column = 'ordinal' | 'holder' | 'office' | 'start' | 'end' | 'terms';
 
@@ -30,7 +30,10 @@ export function tenureTable(
         return html`<td class="num">${link(ctx, tenure, n)}</td>`;
       }
       case 'holder':
-        return html`<td>${ix.iris(tenure, `${npcsc}holder`).map((p) => link(ctx, p))}</td>`;
+        // On an English page each holder's Chinese name stands beside the English one, as on the person's page.
+        return html`<td>${ix
+          .iris(tenure, `${npcsc}holder`)
+          .map((p) => html`${link(ctx, p)}${chineseName(ctx, p, nameOf(ix, p, ctx.lang).text) ?? ''}`)}</td>`;
       case 'office':
         return html`<td>${ix.iris(tenure, `${npcsc}office`).map((o) => link(ctx, o))} ${link(
           ctx,
