@@ -63,12 +63,22 @@ export class Representation {
     readonly body: Uint8Array<ArrayBuffer>,
     readonly contentType: string,
     readonly etag: string,
+    /** Told when the gzipped copy is made: a cache holding this representation counts it from then on. */
+    private readonly grew?: () => void,
   ) {}
   /** The gzipped bytes (computed once); undefined when compressing is not worth it. */
   gzipped(): Uint8Array<ArrayBuffer> | undefined {
     if (this.body.byteLength < 1024) return undefined;
-    this.gz ??= gzipSync(this.body, { level: 9 });
+    if (!this.gz) {
+      this.gz = gzipSync(this.body, { level: 9 });
+      this.grew?.();
+    }
     return this.gz;
+  }
+
+  /** Bytes it holds: its body, the gzipped copy once made, its type and ETag. */
+  get bytes(): number {
+    return this.body.byteLength + (this.gz?.byteLength ?? 0) + this.contentType.length + this.etag.length;
   }
 }
 
@@ -117,7 +127,7 @@ export class Publisher {
     readonly options: PublishOptions = {},
   ) {
     const documentCacheBytes = options.documentCacheBytes ?? DOCUMENT_CACHE_BYTES;
-    this.docs = new BoundedCache((rep) => rep.body.byteLength, Number.POSITIVE_INFINITY, documentCacheBytes);
+    this.docs = new BoundedCache((rep) => rep.bytes, Number.POSITIVE_INFINITY, documentCacheBytes);
     // With no documents kept, the formats of the document at hand still share its quads.
     this.quadCache = new BoundedCache(
       () => 0,
@@ -211,7 +221,7 @@ export class Publisher {
     const made = Promise.resolve()
       .then(render)
       .then((text) => {
-        const rep = new Representation(Buffer.from(text), type, this.etag(id));
+        const rep = new Representation(Buffer.from(text), type, this.etag(id), () => this.docs.remeasure(id));
         this.docs.set(id, rep);
         return rep;
       })
@@ -220,7 +230,7 @@ export class Publisher {
     return made;
   }
 
-  /** What the document cache holds now: rendered documents and the bytes of their bodies. */
+  /** What the document cache holds now: rendered documents and the bytes counted for them (BoundedCache). */
   documentCacheUse(): { entries: number; bytes: number } {
     return { entries: this.docs.size, bytes: this.docs.bytes };
   }

@@ -5,7 +5,7 @@
 // answering is a map lookup: the document routes then cost little more than the framework itself.
 import type { Context } from 'hono';
 import { securityHeaders } from '../http/app.ts';
-import { BoundedCache, header, matchesEtag } from '../http/caching.ts';
+import { BoundedCache, header, headersBytes, matchesEtag, stringBytes } from '../http/caching.ts';
 import type { Lang } from './formats.ts';
 import type { Representation } from './publisher.ts';
 
@@ -87,12 +87,16 @@ export function respond(c: Context, rep: Representation, opts: RespondOptions = 
 
 /**
  * Prepared responses by request signature (path, query and the headers that negotiate), bounded in entries and
- * in bytes of bodies, so that neither a client sending endless header variations nor a crawler walking every
- * page of a large graph can grow it.
+ * in bytes (each counted for its key, its body, ETag and both header objects), so that neither a client sending
+ * endless header variations or kilobyte-long URLs nor a crawler walking every page of a large graph can grow it.
  */
 export class ResponseCache extends BoundedCache<Prepared> {
   constructor(maxEntries = 20_000, maxBytes = 256 * 1024 * 1024) {
-    super((p) => p.body?.byteLength ?? 0, maxEntries, maxBytes);
+    super(
+      (p) => (p.body?.byteLength ?? 0) + stringBytes(p.etag) + headersBytes(p.headers) + headersBytes(p.notModified),
+      maxEntries,
+      maxBytes,
+    );
   }
 
   static key(c: Context): string {

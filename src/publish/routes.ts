@@ -26,17 +26,18 @@ const WRITE_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'];
 
 export const linkedDataRoutes: RouteModule = (app, ctx) => mountLinkedData(app, ctx, {});
 
-/** The same routes with the sitemap split past `sitemapMaxUrls` URLs per file (tests use a small limit). */
+/** What the routes can be given: a small sitemap limit, a response cache of one's own (tests read its accounting). */
+export interface LinkedDataOptions extends Pick<PublishOptions, 'sitemapMaxUrls'> {
+  responseCache?: ResponseCache;
+}
+
+/** The same routes with the sitemap split past `sitemapMaxUrls` URLs per file, or a given response cache. */
 export const linkedDataRoutesWith =
-  (options: Pick<PublishOptions, 'sitemapMaxUrls'>): RouteModule =>
+  (options: LinkedDataOptions): RouteModule =>
   (app, ctx) =>
     mountLinkedData(app, ctx, options);
 
-function mountLinkedData(
-  app: Hono,
-  { graph, config }: AppContext,
-  options: Pick<PublishOptions, 'sitemapMaxUrls'>,
-): void {
+function mountLinkedData(app: Hono, { graph, config }: AppContext, options: LinkedDataOptions): void {
   const pub = new Publisher(graph, config, {
     sparqlEndpoint: `${config.publicBase}sparql`,
     apiDescription: `${config.publicBase}api/openapi.json`,
@@ -44,10 +45,12 @@ function mountLinkedData(
     sitemapMaxUrls: options.sitemapMaxUrls,
   });
   const h = handlers(pub);
-  const cache = new ResponseCache();
+  const cache = options.responseCache ?? new ResponseCache();
   /**
-   * Answers from the prepared-response cache; computes (and keeps) the response on a miss. Every other method is
-   * a 405 naming GET and HEAD (the documents are read-only), by name, as src/sparql/endpoint.ts explains.
+   * Answers from the prepared-response cache; computes (and keeps) the response on a miss. A 404 is not kept: its
+   * body names the unknown IRI, so one kept per URL would let a client fill the cache with its own kilobyte-long
+   * URLs, and making it again is cheap. Every other method is a 405 naming GET and HEAD (the documents are
+   * read-only), by name, as src/sparql/endpoint.ts explains.
    */
   const get = (path: string, make: (c: Context) => Prepared | Promise<Prepared>) =>
     app
@@ -60,7 +63,7 @@ function mountLinkedData(
         // A hit answers synchronously: no promise for Hono or the Node adapter to wait on.
         if (hit) return send(c, hit);
         return Promise.resolve(make(c)).then((p): Response => {
-          cache.set(key, p);
+          if (p.status !== 404) cache.set(key, p);
           return send(c, p);
         });
       });

@@ -1,6 +1,6 @@
 // Answers kept for the life of one Graph (it never changes while serving), least recently used out first, bounded in entries and bytes.
 import { createHash } from 'node:crypto';
-import { BoundedCache } from '../http/caching.ts';
+import { BoundedCache, headersBytes, stringBytes } from '../http/caching.ts';
 
 export interface Answer {
   status: number;
@@ -10,10 +10,14 @@ export interface Answer {
   etag: string | undefined;
 }
 
-/** SPARQL answers, sized by their text (and key) in characters. */
+/** SPARQL answers, each counted for its key (BoundedCache), its text, headers and ETag as V8 holds them. */
 export class AnswerCache extends BoundedCache<Answer> {
   constructor(maxEntries = 2_000, maxBytes = 64 * 1024 * 1024) {
-    super((answer, key) => answer.body.length + key.length, maxEntries, maxBytes);
+    super(
+      (answer) => stringBytes(answer.body) + headersBytes(answer.headers) + stringBytes(answer.etag ?? ''),
+      maxEntries,
+      maxBytes,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-// Confines a parsed query to what a remote store may be sent: SPARQL 1.1's built-ins and XSD casts only, no vendor IRI, and a dataset that is exactly the project's graph.
+// Confines a parsed query to what a remote store may be sent: SPARQL 1.1's built-ins and XSD casts only (no SPARQL 1.2 form), no vendor IRI, and a dataset that is exactly the project's graph.
 //
 // A remote store does whatever the text it receives says, and Virtuoso's text can say a lot: `bif:exec` runs SQL
 // (SPARQL INSERT, CLEAR), `bif:http_get` fetches a URL past our outbound guard, `bif:sys_stat` tells its version,
@@ -23,6 +23,20 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set(
  * procedures (bif:, sql:, and their long forms), Jena's Java functions (java:). Compared in lower case.
  */
 const VENDOR = [/^bif:/, /^sql:/, /^java:/, /^https?:\/\/www\.openlinksw\.com\/schemas\/(?:bif|sql)#/];
+
+/**
+ * SPARQL 1.2's built-ins, which the parser (a SPARQL 1.2 one) reads as operators, by the name the tree gives them:
+ * a remote store speaks SPARQL 1.1 (Virtuoso 7 answers them with an error of its own), so they are refused here,
+ * by their name in the specification, before anything is sent.
+ */
+const SPARQL_12_BUILTINS: ReadonlyMap<string, string> = new Map(
+  ['isTRIPLE', 'TRIPLE', 'SUBJECT', 'PREDICATE', 'OBJECT', 'LANGDIR', 'hasLANG', 'hasLANGDIR', 'STRLANGDIR'].map(
+    (name) => [name.toLowerCase(), name],
+  ),
+);
+
+/** What the refusal of a SPARQL 1.2 form says after naming it. */
+const ONLY_11 = 'is SPARQL 1.2, and the remote store this endpoint queries speaks SPARQL 1.1 only';
 
 /** Characters no IRI of a generated query may hold: each would end the IRI early in the text a store reads. */
 const UNSAFE_IRI = /[\s<>"{}|^`\\]/;
@@ -72,6 +86,23 @@ export function confine(tree: Node, resolve: (term: Node) => string | undefined,
       }
       if (UNSAFE_IRI.test(iri)) throw new RefusedQuery(`${spelling(n)} holds characters an IRI may not`);
     }
+    if (n.type === 'expression' && n.subType === 'operation' && typeof n.operator === 'string') {
+      const name = SPARQL_12_BUILTINS.get(n.operator.toLowerCase());
+      if (name) throw new RefusedQuery(`the function ${name} ${ONLY_11}`);
+    }
+    // SPARQL 1.2's other forms: triple terms <<( … )>>, reified triples << … >>, annotations {| … |} and reifiers
+    // ~, literals with a base direction ("…"@en--ltr), and the VERSION declaration.
+    if (n.type === 'term' && n.subType === 'triple') throw new RefusedQuery(`a triple term <<( … )>> ${ONLY_11}`);
+    if (n.type === 'tripleCollection' && n.subType === 'reifiedTriple') {
+      throw new RefusedQuery(`a reified triple << … >> ${ONLY_11}`);
+    }
+    if (n.type === 'triple' && Array.isArray(n.annotations) && n.annotations.length > 0) {
+      throw new RefusedQuery(`an annotation {| … |} or reifier ~ ${ONLY_11}`);
+    }
+    if (n.type === 'term' && n.subType === 'literal' && typeof n.langOrIri === 'string' && n.langOrIri.includes('--')) {
+      throw new RefusedQuery(`a literal with a base direction (@${n.langOrIri}) ${ONLY_11}`);
+    }
+    if (n.type === 'contextDef' && n.subType === 'version') throw new RefusedQuery(`VERSION ${ONLY_11}`);
     if (n.type === 'expression' && (n.subType === 'functionCall' || n.subType === 'aggregate')) {
       const fn = n.function;
       if (isNode(fn) && fn.type === 'term') {

@@ -99,7 +99,9 @@ export class RemoteBackend implements Backend {
    */
   async run(query: string, options: DatasetRunOptions = {}): Promise<QueryResult> {
     const graph = options.dataset ? EMPTY_GRAPH : this.remote.graph;
-    const answer = this.over(graph, query, { ...options, confineTo: { graph, emptyGraph: EMPTY_GRAPH } });
+    // Built and confined first: a query refused here (400) sends nothing to the store, not even the content check.
+    const request = this.request(graph, query, { ...options, confineTo: { graph, emptyGraph: EMPTY_GRAPH } });
+    const answer = this.send(request, options);
     if (!this.expected) return answer;
     // Both at once: the check costs no extra wait, and its failure wins over whatever the query answered.
     const [result, check] = await Promise.allSettled([answer, this.verify(this.expected, options.timeoutMs)]);
@@ -111,11 +113,30 @@ export class RemoteBackend implements Backend {
 
   /** Runs `query` with the store's graph `graph` as the default graph (and no named graphs). */
   private async over(graph: string, query: string, options: RunOptions & PortableOptions): Promise<QueryResult> {
+    return this.send(this.request(graph, query, options), options);
+  }
+
+  /**
+   * The request that runs `query` over `graph`: the text generated from the parsed (and, with `confineTo`,
+   * confined) query, never the client's. Throws, before anything is sent, when the query cannot be sent.
+   */
+  private request(
+    graph: string,
+    query: string,
+    options: PortableOptions,
+  ): { body: URLSearchParams; graphForm: boolean } {
     const portable = portableQuery(query, options);
     if (portable.services.length > 0) throw new OutboundRefused(portable.services[0] ?? 'a SERVICE endpoint');
-    const graphForm = portable.form === 'construct' || portable.form === 'describe';
     const body = new URLSearchParams({ query: portable.text });
     body.append('default-graph-uri', portable.graph ?? graph);
+    return { body, graphForm: portable.form === 'construct' || portable.form === 'describe' };
+  }
+
+  /** Sends a built request to the query endpoint and reads the answer, cut at `maxResults`. */
+  private async send(
+    { body, graphForm }: { body: URLSearchParams; graphForm: boolean },
+    options: RunOptions,
+  ): Promise<QueryResult> {
     const res = await this.post(this.remote.endpoint, body, {
       accept: graphForm ? 'application/n-triples, text/turtle;q=0.9' : 'application/sparql-results+json',
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),

@@ -1,11 +1,12 @@
 // One client flooding /sparql with cartesian products holds at most its share of the query slots: another client's small uncached queries keep being answered (clients told apart by address, here forwarded by a trusted proxy).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientShare, poolFor } from '../../src/sparql/pool.ts';
+import { clientShare, poolFor, stoppedMessage } from '../../src/sparql/pool.ts';
 import { listen, sparqlApp } from '../sparql/helpers.ts';
 import { sleep } from './support.ts';
 
 const CONCURRENCY = 4;
 const FLOODERS = 8;
+const TIMEOUT_MS = 8_000;
 let url: string;
 let close: () => Promise<void>;
 
@@ -22,7 +23,10 @@ const ask = async (client: string, query: string) => {
 
 beforeAll(async () => {
   // The test's own connections come from 127.0.0.1, the proxy this server trusts.
-  const s = await sparqlApp({ limits: { concurrency: CONCURRENCY, timeoutMs: 8_000 }, trustedProxies: ['127.0.0.1'] });
+  const s = await sparqlApp({
+    limits: { concurrency: CONCURRENCY, timeoutMs: TIMEOUT_MS },
+    trustedProxies: ['127.0.0.1'],
+  });
   const pool = poolFor(s.graph, CONCURRENCY);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, (_, i) =>
@@ -55,11 +59,16 @@ describe(`An endpoint of ${CONCURRENCY} query slots, one client flooding it over
     flooding = false;
     await Promise.all(flooders);
     expect(answers.filter((s) => s === 200).length, JSON.stringify(answers)).toBeGreaterThanOrEqual(9);
-    // The flooder was answered too, up to its share, and told to wait beyond it.
-    expect(flood.some((r) => r.status === 200)).toBe(true);
-    const turnedAway = flood.filter((r) => r.status === 503);
-    expect(turnedAway.length).toBeGreaterThan(0);
-    expect(flood.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+    // The flooder held slots too, up to its share, and was told to wait beyond it. A flood query that ran in a
+    // slot ends in a 200 or, on a slow or loaded machine, at the time limit (503 naming it): both were served.
+    const served = flood.filter(
+      (r) => r.status === 200 || (r.status === 503 && r.body.includes(stoppedMessage(TIMEOUT_MS))),
+    );
+    const turnedAway = flood.filter((r) => r.status === 503 && /try again shortly/.test(r.body));
+    const summary = JSON.stringify({ flood: flood.length, served: served.length, turnedAway: turnedAway.length });
+    expect(served.length, summary).toBeGreaterThan(0);
+    expect(turnedAway.length, summary).toBeGreaterThan(0);
+    expect(served.length + turnedAway.length, summary).toBe(flood.length);
     expect(clientShare(CONCURRENCY)).toBe(2);
   }, 120_000);
 });

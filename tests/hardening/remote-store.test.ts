@@ -184,6 +184,26 @@ describe('The server over a remote store', () => {
     expect((await app.request('/api/incumbent')).status).toBe(200);
   });
 
+  it('should refuse a query it will not send (400 naming why) without a single request to the store', async () => {
+    store.mode = 'up';
+    const refused = [
+      'SELECT * WHERE { ?s ?p ?o FILTER (<bif:exec>("SPARQL CLEAR GRAPH <urn:x>")) }',
+      'PREFIX sql: <sql:> SELECT (sql:version() AS ?v) WHERE {}',
+      'SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }',
+      'SELECT * WHERE { ?s ?p ?o FILTER (isTRIPLE(?o)) }',
+    ];
+    for (const query of refused) {
+      const before = store.requests;
+      const res = await app.request(`/sparql?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'application/sparql-results+json' },
+      });
+      expect(res.status, query).toBe(400);
+      expect(await res.text(), query).toMatch(/bif:exec|sql:version|SERVICE|isTRIPLE/);
+      // Not even the content check beside it: nothing about a refused query reaches the store.
+      expect(store.requests - before, query).toBe(0);
+    }
+  });
+
   it('should have logged no error (a failing store is not a fault of the server), and told the operator twice', () => {
     expect(logged).not.toHaveBeenCalled();
     // Once when it started failing, with where and why; once when it answered again; nothing for each failure.

@@ -1,6 +1,6 @@
 // Reading a SPARQL text before it runs: form, syntax errors with line and column, dataset clauses, SERVICE, normal form.
 import { describe, expect, it } from 'vitest';
-import { matchesEtag as matches } from '../../src/http/caching.ts';
+import { ENTRY_OVERHEAD, headersBytes, MAX_KEY_CHARS, matchesEtag as matches } from '../../src/http/caching.ts';
 import { AnswerCache, etagOf } from '../../src/sparql/cache.ts';
 import { type Parsed, parseSparql, SparqlSyntaxError } from '../../src/sparql/parse.ts';
 
@@ -103,10 +103,33 @@ describe('An answer cache', () => {
     expect(cache.size).toBe(2);
   });
 
-  it('should stay within its bytes', () => {
-    const cache = new AnswerCache(100, 800);
-    for (let i = 0; i < 20; i++) cache.set(`k${i}`, answer('x'.repeat(90)));
-    expect(cache.size).toBeLessThanOrEqual(8);
+  it('should stay within its bytes, each answer counted for its key, text, headers and ETag', () => {
+    const probe = new AnswerCache(1);
+    const one = { ...answer('x'.repeat(90)), headers: { 'content-type': 'application/sparql-results+json' } };
+    probe.set('k0', one);
+    const cost = probe.cost('k0') as number;
+    expect(cost).toBe(2 + 90 + headersBytes(one.headers) + (one.etag as string).length + ENTRY_OVERHEAD);
+    const cache = new AnswerCache(100, cost * 8);
+    for (let i = 0; i < 20; i++) cache.set(`k${i}`, one);
+    expect(cache.size).toBe(8);
+    expect(cache.bytes).toBeLessThanOrEqual(cost * 8);
+  });
+
+  it('should count text outside Latin-1 at two bytes a character, as V8 holds it', () => {
+    const cache = new AnswerCache();
+    cache.set('a', answer('x'.repeat(100)));
+    cache.set('b', answer('彭'.repeat(100)));
+    expect((cache.cost('b') as number) - (cache.cost('a') as number)).toBe(100);
+  });
+
+  it('should keep a query of 20,000 characters under its hash, counted for what is kept', () => {
+    const cache = new AnswerCache();
+    const key = (c: string) => `~SELECT * WHERE { ?s ?p "${c.repeat(20_000)}" }\u0000application/json`;
+    cache.set(key('a'), answer('1'));
+    cache.set(key('b'), answer('2'));
+    expect(cache.get(key('a'))?.body).toBe('1');
+    expect(cache.get(key('b'))?.body).toBe('2');
+    expect(cache.cost(key('a'))).toBeLessThan(ENTRY_OVERHEAD + MAX_KEY_CHARS);
   });
 
   it('should match If-None-Match lists, weak forms and *', () => {
