@@ -1,6 +1,8 @@
 // The process around the app: reads options and environment, builds the Graph, listens, shuts down on SIGTERM.
+
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -24,6 +26,12 @@ export interface SocketLimits {
   checkIntervalMs: number;
   /** On SIGTERM, requests in flight get this long to finish before their connections are cut. */
   shutdownGraceMs: number;
+  /**
+   * The request line and headers together, in bytes. Node's 16 KiB would refuse by GET a query the endpoint
+   * allows (20,000 characters of Chinese are 180,000 bytes percent-encoded): this leaves room for any query of
+   * the allowed length, whatever its script. Past it: 431, saying to send a long query by POST.
+   */
+  headerBytes: number;
 }
 
 export const SOCKET_LIMITS: Readonly<SocketLimits> = {
@@ -32,7 +40,35 @@ export const SOCKET_LIMITS: Readonly<SocketLimits> = {
   keepAliveTimeoutMs: 5_000,
   checkIntervalMs: 1_000,
   shutdownGraceMs: 20_000,
+  headerBytes: 256 << 10,
 };
+
+/** Node's answers to a client's broken request, as it gives them when no one listens for clientError. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * Answers a request Node's parser refused before any route: as Node would (408, 400), but with a body that says
+ * why, and for a head past `limit` bytes (a GET whose URL holds a very long query, say) what to do instead.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, limit: number): void {
+  const sent = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (socket.writable && !sent) {
+    const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+    const message =
+      status === 431
+        ? `request line and headers larger than ${limit} bytes; send a long query by POST`
+        : status === 408
+          ? 'request not received in time'
+          : 'malformed request';
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message) + 1}\r\nConnection: close\r\n\r\n${message}\n`,
+    );
+  }
+  socket.destroy(error);
+}
 
 export interface Listener {
   server: ServerType;
@@ -88,12 +124,17 @@ export async function listen(port: number, host: string, limits: SocketLimits = 
           requestTimeout: limits.requestTimeoutMs,
           keepAliveTimeout: limits.keepAliveTimeoutMs,
           connectionsCheckingInterval: limits.checkIntervalMs,
+          maxHeaderSize: limits.headerBytes,
         },
       },
       () => resolve(s),
     );
     s.once('error', reject);
   });
+  // Node's own answers to a broken request have no body: these say why (and, past the head's size, what to do).
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(error, socket, limits.headerBytes),
+  );
   const address = server.address();
   const sockets = server as unknown as { closeAllConnections(): void };
   let closing: Promise<void> | undefined;
