@@ -166,9 +166,9 @@ describe('A running server sent a query bomb', () => {
     ['application/sparql-results+xml', 'SELECT * WHERE { ?s ?p ?o }'],
     ['text/csv', 'SELECT * WHERE { ?s ?p ?o }'],
     ['text/tab-separated-values', 'SELECT * WHERE { ?s ?p ?o }'],
-    ['text/turtle', 'CONSTRUCT WHERE { ?s ?p ?o }'],
-    ['application/n-triples', 'CONSTRUCT WHERE { ?s ?p ?o }'],
-    ['application/ld+json', 'CONSTRUCT WHERE { ?s ?p ?o }'],
+    ['text/turtle', 'CONSTRUCT { ?s ?p ?o . [] <urn:x:copy> ?copy } WHERE { ?s ?p ?o }'],
+    ['application/n-triples', 'CONSTRUCT { ?s ?p ?o . [] <urn:x:copy> ?copy } WHERE { ?s ?p ?o }'],
+    ['application/ld+json', 'CONSTRUCT { ?s ?p ?o . [] <urn:x:copy> ?copy } WHERE { ?s ?p ?o }'],
   ])(
     '(a 10,000-row answer as %s) answers it in full or cut and flagged, while another client is served',
     async (accept, q) => {
