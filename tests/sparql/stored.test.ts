@@ -26,6 +26,13 @@ describe('The stored query API', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const res = await s.app.request(`/api/${f.name}`);
+      // A query that federates needs its endpoint on the allowlist, which the tests' server leaves empty: refused
+      // before any request, with the endpoint named (tests/wikidata/federation.test.ts runs it against a stand-in).
+      if (/\bSERVICE\s*</i.test(f.text)) {
+        expect(res.status, f.name).toBe(400);
+        expect(await res.text(), f.name).toMatch(/https:\/\/query\.wikidata\.org\/sparql/);
+        continue;
+      }
       expect(res.status, `${f.name}: ${res.status}`).toBe(200);
       const json = (await res.json()) as Json;
       expect(json.head.vars.length, f.name).toBeGreaterThan(0);
