@@ -2,12 +2,12 @@
 //
 // Traffic: autocannon in this process, each connection cycling through MIX: pages, RDF documents, 303s, a dump,
 // the same SPARQL queries and stored queries again and again (answered from the server's caches), and, one
-// request in 55, a query no one asked before (run on a query thread). Memory: the server's resident set (VmRSS,
-// its query threads included) after the warm-up and every second of the run; growth is the end over the
-// post-warm-up figure. The warm-up is long (45 s) because each query thread's heap takes 30-40 s of such traffic
+// request in 55, a query no one asked before (run on a query runner). Each connection is a user of its own behind a
+// trusted proxy (X-Forwarded-For). Memory: the resident set (VmRSS) of the server and its query runners (child
+// processes) after the warm-up and every second of the run; growth is the end over the post-warm-up figure. The warm-up is long (45 s) because each query thread's heap takes 30-40 s of such traffic
 // to reach its steady size (measured: about 190 MB a thread, flat after that). SOAK_SECONDS,
 // SOAK_WARMUP_SECONDS and SOAK_CONNECTIONS change the run.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/config.ts';
@@ -45,6 +45,7 @@ type Autocannon = (opts: {
   duration: number;
   requests: CannonRequest[];
   timeout?: number;
+  setupClient?: (client: { setHeaders(h: Record<string, string>): void }) => void;
 }) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -126,11 +127,40 @@ const MIX: CannonRequest[] = [
   uncached(),
 ];
 
-/** Resident set of the server process, in MB (its query threads are threads of that process). */
-function rssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+/** Resident set of one process, in MB (0 once it is gone). */
+function processRssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN) / 1024;
+  } catch {
+    return 0;
+  }
 }
+
+/** Resident set of the server and its query runners (its child processes), in MB. */
+function rssMb(pid: number | undefined): number {
+  let total = processRssMb(pid as number);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) total += processRssMb(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/**
+ * Each connection a user of its own, as behind a reverse proxy (the server trusts the loopback one): one address
+ * holds only its share of the query slots, and fifty users are not one.
+ */
+const asUsers = (client: { setHeaders(h: Record<string, string>): void }) => {
+  const user = ++users;
+  client.setHeaders({ 'x-forwarded-for': `198.51.${Math.floor(user / 250)}.${user % 250}` });
+};
+let users = 0;
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -138,11 +168,17 @@ async function main(): Promise<number> {
   process.stdout.write(
     `soak: starting npcsc-kg serve; ${WARMUP} s warm-up, then ${SECONDS} s at ${CONNECTIONS} connections\n`,
   );
-  const server: Served = await startServe();
+  const server: Served = await startServe(['--trusted-proxy', '127.0.0.1']);
   const pid = server.child.pid;
   const failures: string[] = [];
   try {
-    const warm = await autocannon({ url: server.url, connections: CONNECTIONS, duration: WARMUP, requests: MIX });
+    const warm = await autocannon({
+      url: server.url,
+      connections: CONNECTIONS,
+      duration: WARMUP,
+      requests: MIX,
+      setupClient: asUsers,
+    });
     const before = rssMb(pid);
     const samples: number[] = [];
     const uniqueBefore = unique;
@@ -154,6 +190,7 @@ async function main(): Promise<number> {
       duration: SECONDS,
       requests: MIX,
       timeout: 10,
+      setupClient: asUsers,
     });
     clearInterval(sampler);
     const after = rssMb(pid);
@@ -209,8 +246,8 @@ async function main(): Promise<number> {
         `  statuses   ${Object.entries(statuses)
           .map(([s, n]) => `${s}×${n}`)
           .join(', ')}; errors ${r.errors}, timeouts ${r.timeouts}`,
-        `  queries    ${report.mix.uncachedQueries} uncached (run on query threads), the rest answered from caches`,
-        `  RSS        ${report.rssMb.afterWarmup} MB after warm-up → ${report.rssMb.end} MB at the end (max ${report.rssMb.max} MB, ${report.rssMb.growthPercent >= 0 ? '+' : ''}${report.rssMb.growthPercent}%)`,
+        `  queries    ${report.mix.uncachedQueries} uncached (run on query runners), the rest answered from caches`,
+        `  RSS        (server and runners) ${report.rssMb.afterWarmup} MB after warm-up → ${report.rssMb.end} MB at the end (max ${report.rssMb.max} MB, ${report.rssMb.growthPercent >= 0 ? '+' : ''}${report.rssMb.growthPercent}%)`,
         `  ${failures.length === 0 ? 'PASS' : `FAIL: ${failures.join('; ')}`}`,
         `  written to ${path.relative(PROJECT_ROOT, OUT)}`,
         '',
