@@ -55,7 +55,8 @@ describe.skipIf(!browserTestsRun)('The search box in chromium', () => {
     expect(results.sort()).toEqual(['彭冲', '彭真']);
   });
 
-  it('should land on the person’s page from a result', async () => {
+  it('should land on the person’s page from a result, typed on the Chinese home page', async () => {
+    await page.goto(`${base}index.zh-Hans.html`);
     await page.locator('header.site form.search input[type=search]').fill('彭真');
     await Promise.all([page.waitForURL(/\/search\?/), page.locator('header.site form.search button').click()]);
     await Promise.all([
