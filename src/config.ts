@@ -61,7 +61,8 @@ export const WIKIDATA_QUERY_SERVICE = 'https://query.wikidata.org/sparql';
 
 export const DEFAULT_LIMITS: Limits = {
   queryLength: 20_000,
-  bodyBytes: 64 * 1024,
+  // Room for a query of the full length in any script as a form (percent-encoded Chinese: 9 bytes a character).
+  bodyBytes: 256 * 1024,
   resultRows: 10_000,
   resultBytes: 16 * 1024 * 1024,
   threadMemoryMb: 512,
