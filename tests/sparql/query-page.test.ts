@@ -98,3 +98,41 @@ describe('The query page assets', () => {
     expect((await s.app.request('/assets/yasgui/other.js')).status).toBe(404);
   });
 });
+
+type PageConfig = { defaultQuery: string; examples: { name: string; query: string }[] };
+type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: string };
+type Json = { results: { bindings: Record<string, JsonTerm>[] } };
+
+async function pageConfig(app: Hono): Promise<PageConfig> {
+  const page = await (await app.request('/sparql', { headers: HTML })).text();
+  return JSON.parse(/id="query-page-config">([^<]*)</.exec(page)?.[1] ?? '{}') as PageConfig;
+}
+
+/** A row as one comparable string: each variable with its term in N-Triples-like form, sorted by name. */
+const rowKey = (row: Record<string, { type: string; value: string; datatype?: string; lang?: string }>): string =>
+  Object.keys(row)
+    .sort()
+    .map((k) => {
+      const t = row[k] as { type: string; value: string; datatype?: string; lang?: string };
+      return `${k}=${t.type === 'uri' ? `<${t.value}>` : t.type === 'bnode' ? '_:' : JSON.stringify(t.value)}${t.lang ? `@${t.lang.toLowerCase()}` : t.datatype && t.datatype !== 'http://www.w3.org/2001/XMLSchema#string' ? `^^${t.datatype}` : ''}`;
+    })
+    .join(' ');
+const jsonRows = (json: Json) =>
+  json.results.bindings.map((b) =>
+    rowKey(Object.fromEntries(Object.entries(b).map(([k, t]) => [k, { ...t, lang: t['xml:lang'] }]))),
+  );
+
+describe('The examples pasted into another client', () => {
+  it('should answer who held the office on a date on /sparql with the rows /api/held-on-date gives', async () => {
+    const held = (await pageConfig(s.app)).examples.find((e) => e.name === 'held-on-date');
+    const pasted = await s.app.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' },
+      body: held?.query ?? '',
+    });
+    expect(pasted.status).toBe(200);
+    const api = jsonRows((await (await s.app.request('/api/held-on-date')).json()) as Json);
+    expect(api).toHaveLength(2);
+    expect(jsonRows((await pasted.json()) as Json)).toEqual(api);
+  });
+});
