@@ -26,6 +26,15 @@ describe('The stored query API', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
     for (const f of files) {
       const res = await s.app.request(`/api/${f.name}`);
+      // The federation example calls Wikidata, which the tests' empty allowlist refuses (the shipped linkset links
+      // holders, so the call is made): a 400 that names the refused address.
+      if (/SERVICE </.test(f.text)) {
+        expect([res.status, await res.text()], f.name).toEqual([
+          400,
+          expect.stringMatching(/^outbound request refused: https:\/\/query\.wikidata\.org\//),
+        ]);
+        continue;
+      }
       expect(res.status, `${f.name}: ${res.status}`).toBe(200);
       const json = (await res.json()) as Json;
       expect(json.head.vars.length, f.name).toBeGreaterThan(0);
