@@ -41,7 +41,7 @@ describe('The stored query API', () => {
     }
   });
 
-  it('should run the project functions in its own queries (tenure lengths in days)', async () => {
+  it('should compute tenure lengths in days (in plain SPARQL, which /sparql runs too)', async () => {
     const json = (await (await s.app.request('/api/tenure-lengths')).json()) as Json;
     const days = json.results.bindings.map((b) => Number(b.maxDays?.value));
     expect(days.length).toBeGreaterThan(5);
