@@ -325,7 +325,57 @@ describe('The ontology page', () => {
     expect(html).toContain('http://www.w3.org/ns/org#Membership');
     expect(html).toContain('id="alignments"');
   });
+
+  it('never opens a paragraph inside another (which leaves a stray </p>), in either language', async () => {
+    for (const path of ['/ontology.html', '/ontology.zh-Hans.html']) {
+      expect(nestedParagraphs(await page(path)), path).toEqual([]);
+    }
+  });
+
+  it('shows in Chinese the terms that have Chinese, English (marked) only where none exists', async () => {
+    const html = await page('/ontology.zh-Hans.html');
+    const inLang = (s: string, p: string, lang: string) =>
+      graph.store.getObjects(s, p, null).filter((o) => o.termType === 'Literal' && o.language === lang);
+    const terms = [...new Set(graph.store.getSubjects(null, null, null).map((s) => s.value))].filter((s) =>
+      s.startsWith(`${BASE}ontology#`),
+    );
+    let chinese = 0;
+    for (const term of terms) {
+      for (const p of [`${NS.rdfs}label`, `${NS.rdfs}comment`]) {
+        const [zh] = inLang(term, p, 'zh-hans');
+        const english = inLang(term, p, 'en').map((o) => `lang="en">${escapeHtml(o.value)}<`);
+        if (zh) {
+          chinese++;
+          expect(html).toContain(escapeHtml(zh.value));
+          for (const e of english) expect(html, term).not.toContain(e);
+        } else for (const e of english) expect(html, term).toContain(e);
+      }
+    }
+    expect(chinese).toBeGreaterThan(terms.length);
+  });
+
+  it('names the ontology in the page’s language where the site is served at the canonical base', async () => {
+    // There the ontology's IRI is its document's own address: the page must still show the ontology.
+    const { app: canonical } = await ldApp();
+    const zh = await (await canonical.request('/ontology.zh-Hans.html')).text();
+    expect(/<h1>([^<]*)<\/h1>/.exec(zh)?.[1]).toBe('全国人大常委会秘书长本体');
+    expect(zh).toMatch(/<p class="lead">描述一个公职/);
+  });
 });
+
+/** Each <p> opened while another is still open: the HTML parser closes the first there, and its </p> is stray. */
+function nestedParagraphs(html: string): string[] {
+  const found: string[] = [];
+  let open = 0;
+  for (const m of html.matchAll(/<(\/?)p(?=[\s>])[^>]*>/g)) {
+    if (m[1]) open = Math.max(0, open - 1);
+    else {
+      if (open > 0) found.push(html.slice(Math.max(0, (m.index ?? 0) - 80), (m.index ?? 0) + 40));
+      open++;
+    }
+  }
+  return found;
+}
 
 describe('A page of data with markup in it', () => {
   it('escapes every literal', async () => {

@@ -96,15 +96,20 @@ export function orderByLang(ctx: PageCtx, terms: readonly Term[]): Term[] {
   return [...terms].sort((a, b) => rank(a) - rank(b));
 }
 
-export function valuesHtml(ctx: PageCtx, terms: readonly Term[]): Html {
-  // A Chinese page shows the Chinese value alone where there is one: its English twin is the same fact, and
-  // English stays (marked lang="en") only where no source gives Chinese. English pages keep both.
+/**
+ * What a page shows of `terms`: a Chinese page the Chinese literals alone where there are any (their English twins
+ * are the same fact), English staying (marked lang="en") only where no source gives Chinese. English pages keep
+ * both.
+ */
+export function shownInPageLanguage(ctx: PageCtx, terms: readonly Term[]): Term[] {
   const inLang = (t: Term) => t.termType === 'Literal' && t.language.toLowerCase() === ctx.lang.toLowerCase();
-  const shown =
-    ctx.lang !== 'en' && terms.some(inLang)
-      ? terms.filter((t) => t.termType !== 'Literal' || !t.language || inLang(t))
-      : terms;
-  const ordered = orderByLang(ctx, shown);
+  return ctx.lang !== 'en' && terms.some(inLang)
+    ? terms.filter((t) => t.termType !== 'Literal' || !t.language || inLang(t))
+    : [...terms];
+}
+
+export function valuesHtml(ctx: PageCtx, terms: readonly Term[]): Html {
+  const ordered = orderByLang(ctx, shownInPageLanguage(ctx, terms));
   if (ordered.length === 1 && ordered[0]) return valueHtml(ctx, ordered[0]);
   return html`<ul class="values">${ordered.map((t) => html`<li>${valueHtml(ctx, t)}</li>`)}</ul>`;
 }
