@@ -363,6 +363,24 @@ describe('The ontology page', () => {
   });
 });
 
+describe('Every note', () => {
+  it('is an article with a heading, on its own page and among the notes of what it is about', async () => {
+    const notes = graph.store.getSubjects(`${NS.rdf}type`, `${BASE}ontology#ConflictNote`, null);
+    expect(notes.length).toBeGreaterThan(20);
+    const paths = [
+      ...notes.map((n) => `/doc/note/${n.value.slice(`${BASE}id/note/`.length)}`),
+      '/doc/office/secretary-general',
+    ];
+    for (const path of paths) {
+      for (const suffix of ['.html', '.zh-Hans.html']) {
+        const articles = [...(await page(`${path}${suffix}`)).matchAll(/<article class="note"[\s\S]*?<\/article>/g)];
+        expect(articles.length, path).toBeGreaterThan(0);
+        for (const [a] of articles) expect(a, `${path}${suffix}`).toMatch(/^<article[^>]*>\s*<h[2-6]>/);
+      }
+    }
+  });
+});
+
 /** Each <p> opened while another is still open: the HTML parser closes the first there, and its </p> is stray. */
 function nestedParagraphs(html: string): string[] {
   const found: string[] = [];

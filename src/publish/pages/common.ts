@@ -204,7 +204,11 @@ export function notesSection(ctx: PageCtx, subject: string): Html {
   return html`<section class="notes" id="notes"><h2>${ctx.t.notes}</h2>${notes.map((n) => noteBlock(ctx, n))}</section>`;
 }
 
-export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
+/**
+ * A note as an article. Among a resource's notes its heading is the note's name; on the note's own page, whose h1
+ * is that name, it is what the article is (where the sources disagree): an article always has a heading.
+ */
+export function noteBlock(ctx: PageCtx, n: string, ownPage = false): Html {
   const npcsc = npcscOf(ctx);
   const ix = ctx.ix;
   const comment = pickLiteral(ix.objects(n, RDFS_COMMENT), ctx.lang);
@@ -214,7 +218,7 @@ export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
   const sources = ix.iris(n, `${NS.dcterms}source`).sort();
   const altSources = ix.iris(n, `${npcsc}alternativeSource`).sort();
   return html`<article class="note" id="${noteAnchor(n)}">
-${heading ? html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>` : ''}
+${ownPage ? html`<h2>${ctx.t.notes}</h2>` : html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>`}
 ${comment ? html`<p>${text(ctx, comment)}</p>` : ''}
 <dl class="facts">
 ${chosen.length ? html`<div><dt>${ctx.t.chosen}</dt><dd>${valuesHtml(ctx, chosen)}</dd></div>` : ''}
