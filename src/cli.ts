@@ -6,7 +6,7 @@ import { type Config, makeConfig, storeConfig } from './config.ts';
 import { RuleError } from './rdf/derive.ts';
 import { buildGraph, type Graph, loadGraph } from './rdf/graph.ts';
 import { DataSyntaxError, EncodingError, InputFileError, readUtf8 } from './rdf/load.ts';
-import { parseQueryFile } from './rdf/queries.ts';
+import { parseQueryFile, rebaseQuery } from './rdf/queries.ts';
 import { RDF_EXTENSIONS, type RdfFormat, serialize } from './rdf/serialize.ts';
 import { formatViolation, ValidationFailed } from './rdf/validate.ts';
 import { QueryTimeout } from './sparql/engine.ts';
@@ -120,6 +120,8 @@ async function cmdQuery(args: string[], io: Out): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const graph = await loadGraph(config);
+  // The project's queries name the canonical base; under --base they must read this graph's IRIs, as on /api.
+  text = rebaseQuery(text, graph.base);
   const header = text.trimStart().startsWith('#') ? parseQueryFile(text, positionals[0] ?? '-e') : undefined;
   let bindings: Record<string, RDF.Term> = {};
   try {

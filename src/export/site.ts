@@ -4,7 +4,7 @@
 // Layout of the export (served at the public base, default the canonical base):
 //   index.html, index.zh-Hans.html              home page (English, simplified Chinese)
 //   doc/{kind}/{slug}.html | .zh-Hans.html      pages, one file per language (links between pages use them)
-//   doc/{kind}/{slug}.ttl | .nt | .jsonld | .rdf RDF documents
+//   doc/{kind}/{slug}.ttl | .nt | .jsonld | .rdf | .nq | .trig   RDF documents
 //   ontology.html | .zh-Hans.html | .ttl | …     the ontology document
 //   dump.ttl | .nt | .jsonld | .csv (+ .gz)     dumps; .gz beside them for servers that send precompressed files
 //   sitemap.xml, robots.txt, context.jsonld, assets/, .well-known/void, 404.html
@@ -133,7 +133,7 @@ export function redirectsFile(pub: Publisher): string {
   const p = prefixOf(pub);
   return `# npcsc-kg static export: redirect rules in the _redirects format (Netlify, Cloudflare Pages and others).
 # Identifiers answer 303 See Other with their document; a static host cannot read Accept, so the document is
-# the HTML page (RDF clients fetch ${p}doc/{kind}/{slug}.ttl, .nt, .jsonld or .rdf directly).
+# the HTML page (RDF clients fetch ${p}doc/{kind}/{slug}.ttl, .nt, .jsonld, .rdf, .nq or .trig directly).
 ${p}id/*  ${p}doc/:splat  303
 ${p}doc/*  ${p}doc/:splat.zh-Hans.html  200  Language=zh
 ${p}doc/*  ${p}doc/:splat.html  200
@@ -155,10 +155,7 @@ export function headersFile(pub: Publisher): string {
     .map(([k, v]) => `  ${k.replace(/(^|-)\w/g, (c) => c.toUpperCase())}: ${v}\n`)
     .join('');
   return `# npcsc-kg static export: response headers in the _headers format.
-${p}*\n${security}${rule('*.ttl', 'text/turtle; charset=utf-8')}${rule('*.nt', 'application/n-triples; charset=utf-8')}${rule(
-    '*.jsonld',
-    'application/ld+json; charset=utf-8',
-  )}${rule('*.rdf', 'application/rdf+xml; charset=utf-8')}${rule('dump.csv', 'text/csv; charset=utf-8; header=present')}${rule(
+${p}*\n${security}${RDF_FORMATS.map((f) => rule(`*${suffixOf(f)}`, CONTENT_TYPES[f])).join('')}${rule('dump.csv', 'text/csv; charset=utf-8; header=present')}${rule(
     '.well-known/void',
     'text/turtle; charset=utf-8',
   )}`;
@@ -237,6 +234,9 @@ map $http_accept $npcsc_ext {
     "~*application/json"           ".jsonld";
     "~*application/n-triples"      ".nt";
     "~*application/rdf\\+xml"       ".rdf";
+    "~*application/trig"           ".trig";
+    "~*application/n-quads"        ".nq";
+    "~*text/plain"                 ".nt";
 }
 
 # --- server {} block

@@ -1,22 +1,33 @@
 // Which representations a document has, and how a request picks one: Accept, ?format=, a file suffix, ?lang=.
 import { badRequest } from '../http/errors.ts';
 import { negotiateLanguage, parseAccept, qualityOf } from '../http/negotiate.ts';
-import { RDF_EXTENSIONS, RDF_MEDIA_TYPES, type RdfFormat } from '../rdf/serialize.ts';
+import {
+  QUAD_EXTENSIONS,
+  QUAD_MEDIA_TYPES,
+  type QuadFormat,
+  RDF_EXTENSIONS,
+  RDF_MEDIA_TYPES,
+  type RdfFormat,
+} from '../rdf/serialize.ts';
 
-export type Format = 'html' | RdfFormat;
+export type DocumentRdfFormat = RdfFormat | QuadFormat;
+export type Format = 'html' | DocumentRdfFormat;
 export const LANGS = ['en', 'zh-Hans'] as const;
 export type Lang = (typeof LANGS)[number];
 
-export const RDF_FORMATS: readonly RdfFormat[] = ['turtle', 'jsonld', 'ntriples', 'rdfxml'];
+/** Every RDF form of a document; the dataset syntaxes last, so that they never win a tie over a graph syntax. */
+export const RDF_FORMATS: readonly DocumentRdfFormat[] = ['turtle', 'jsonld', 'ntriples', 'rdfxml', 'nquads', 'trig'];
 export const FORMATS: readonly Format[] = ['html', ...RDF_FORMATS];
 
-export const MEDIA_TYPES: Record<Format, string> = { html: 'text/html', ...RDF_MEDIA_TYPES };
+export const MEDIA_TYPES: Record<Format, string> = { html: 'text/html', ...RDF_MEDIA_TYPES, ...QUAD_MEDIA_TYPES };
 export const CONTENT_TYPES: Record<Format, string> = {
   html: 'text/html; charset=utf-8',
   turtle: 'text/turtle; charset=utf-8',
   ntriples: 'application/n-triples; charset=utf-8',
   jsonld: 'application/ld+json; charset=utf-8',
   rdfxml: 'application/rdf+xml; charset=utf-8',
+  nquads: 'application/n-quads; charset=utf-8',
+  trig: 'application/trig; charset=utf-8',
 };
 export const FORMAT_NAMES: Record<Format, string> = {
   html: 'HTML',
@@ -24,17 +35,21 @@ export const FORMAT_NAMES: Record<Format, string> = {
   ntriples: 'N-Triples',
   jsonld: 'JSON-LD',
   rdfxml: 'RDF/XML',
+  nquads: 'N-Quads',
+  trig: 'TriG',
 };
 
 /**
  * Media types that also name a format (application/json for JSON-LD, text/n3 for Turtle, a subset of N3,
- * application/xhtml+xml for HTML). An alias counts only when the client names it: `*\/*` never revives a
- * format whose own type it refused with q=0.
+ * application/xhtml+xml for HTML, text/plain for N-Triples: its type before application/n-triples, which rdflib's
+ * `nt` still sends). An alias counts only when the client names it: `*\/*` never revives a format whose own type
+ * it refused with q=0, and `text/*` never picks N-Triples.
  */
 const ALIASES: readonly [string, Format][] = [
   ['application/xhtml+xml', 'html'],
   ['application/json', 'jsonld'],
   ['text/n3', 'turtle'],
+  ['text/plain', 'ntriples'],
 ];
 
 /** The offered media types, as a 406 lists them. */
@@ -82,6 +97,10 @@ const FORMAT_PARAM: Record<string, Format> = {
   rdfxml: 'rdfxml',
   'rdf+xml': 'rdfxml',
   xml: 'rdfxml',
+  nq: 'nquads',
+  nquads: 'nquads',
+  'n-quads': 'nquads',
+  trig: 'trig',
 };
 
 /** ?format= (a file extension or a format name); an unknown value is a 400 that lists the known ones. */
@@ -108,7 +127,7 @@ export function negotiateLang(acceptLanguage: string | null | undefined): Lang {
 /** File suffix of a representation: `.ttl`, `.html` (English), `.zh-Hans.html`. */
 export function suffixOf(format: Format, lang: Lang = 'en'): string {
   if (format === 'html') return lang === 'en' ? '.html' : `.${lang}.html`;
-  return `.${RDF_EXTENSIONS[format]}`;
+  return `.${format === 'nquads' || format === 'trig' ? QUAD_EXTENSIONS[format] : RDF_EXTENSIONS[format]}`;
 }
 
 const SUFFIX_TABLE: readonly [string, Format, Lang | undefined][] = [
@@ -119,6 +138,8 @@ const SUFFIX_TABLE: readonly [string, Format, Lang | undefined][] = [
   ['.nt', 'ntriples', undefined],
   ['.jsonld', 'jsonld', undefined],
   ['.rdf', 'rdfxml', undefined],
+  ['.nq', 'nquads', undefined],
+  ['.trig', 'trig', undefined],
 ];
 
 /** Splits `doc/person/x.zh-Hans.html` into the document path and what the suffix fixes. */

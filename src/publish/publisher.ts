@@ -246,9 +246,10 @@ export class Publisher {
         // which a client would resolve against the document's URL, not the dataset's base.
         return serialize(format, quads, { prefixes: this.graph.prefixes, context: this.graph.context, base: '' });
       }
-      // The page shows the resource, not the document's description of itself.
+      // The page shows the resource, not the document's description of itself. The ontology's document carries
+      // none, and where the site is served at the canonical base its address is the ontology's own IRI.
       const self = this.iris.genericDocUrl(key);
-      const own = quads.filter((q) => q.subject.value !== self);
+      const own = key === 'ontology' ? quads : quads.filter((q) => q.subject.value !== self);
       const ctx = this.pageCtx(lang, new Index(own));
       if (key === 'ontology') return ontologyPage(ctx, own);
       const topic = this.iris.topicOf(key);

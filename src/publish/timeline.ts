@@ -5,16 +5,22 @@
 // the latest possible start to the earliest possible end). Every window keeps a minimum drawn width, so a
 // window of a few days stays visible on a seventy-year axis. No script, no inline style: CSP-friendly.
 import { isoDay } from './dates.ts';
-import { type Content, type Html, html } from './html.ts';
+import { type Html, html } from './html.ts';
 
 export interface Span {
   first: number;
   last: number;
 }
 
+/**
+ * A piece of a row's label: text in the page's language, or text in another one. Plain text, not Html: inside
+ * SVG <text> an HTML element (a <span lang>) ends the SVG in the HTML parser, and the rest of the picture with it.
+ */
+export type LabelPart = string | { text: string; lang: string };
+
 export interface TimelineRow {
   href: string;
-  label: Content;
+  label: readonly LabelPart[];
   /** Text for the tooltip (<title>). */
   title: string;
   start: Span;
@@ -76,6 +82,10 @@ export function timeline(rows: readonly TimelineRow[], opts: TimelineOptions): H
     return html`<rect class="tl-window tl-${kind}" data-from="${isoDay(s.first)}" data-to="${isoDay(s.last)}" x="${f(a)}" y="${y - 2}" width="${f(b - a)}" height="${BAR + 4}" rx="1"/>`;
   };
 
+  // xml:lang, not lang: the HTML parser reads a language from lang on HTML elements only, from xml:lang on SVG ones.
+  const label = (parts: readonly LabelPart[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : html`<tspan xml:lang="${p.lang}">${p.text}</tspan>`));
+
   const bars = rows.map((r, i) => {
     const y = TOP + i * ROW + (ROW - BAR) / 2;
     const certainFrom = r.start.last + 86_400_000;
@@ -83,7 +93,7 @@ export function timeline(rows: readonly TimelineRow[], opts: TimelineOptions): H
     const a = x(certainFrom);
     const b = Math.max(a, x(certainTo));
     return html`<a href="${r.href}" class="tl-row"><title>${r.title}</title>
-<text class="tl-label" x="${LABEL_W - 8}" y="${y + BAR - 2}" text-anchor="end">${r.label}</text>
+<text class="tl-label" x="${LABEL_W - 8}" y="${y + BAR - 2}" text-anchor="end">${label(r.label)}</text>
 <rect class="tl-bar${r.end ? '' : ' tl-current'}" x="${f(a)}" y="${y}" width="${f(b - a)}" height="${BAR}"/>
 ${windowRect(r.start, 'start', y)}${r.end ? windowRect(r.end, 'end', y) : html`<path class="tl-open" d="M${f(b)} ${y - 2} l6 ${(BAR + 4) / 2} l-6 ${(BAR + 4) / 2} z"/>`}
 </a>`;

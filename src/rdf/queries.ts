@@ -1,5 +1,6 @@
 // Reads the project's .rq files and their comment headers (title, description, parameters, severity).
 import path from 'node:path';
+import { DEFAULT_BASE } from '../config.ts';
 import { listFiles, readUtf8 } from './load.ts';
 
 export type ParamType = 'xsd:date' | 'xsd:gYear' | 'xsd:integer' | 'xsd:string' | 'iri';
@@ -78,4 +79,18 @@ export function parseQueryFile(text: string, file: string): QueryFile {
 export function loadQueryDir(dir: string, recursive = false): QueryFile[] {
   const files = recursive ? listFiles(dir, '.rq') : listFiles(dir, '.rq').filter((f) => path.dirname(f) === dir);
   return files.map((f) => parseQueryFile(readUtf8(f), f));
+}
+
+const DECLARED_BASE = /^([ \t]*BASE[ \t]*<)([^>]*)(>)/im;
+
+/**
+ * The example queries declare `BASE <https://w3id.org/npcsc/>` (config.ts DEFAULT_BASE) so that they run as they
+ * stand in any SPARQL client. A query's own BASE overrides the one the engine is given, so a deployment with
+ * another base would read the canonical IRIs, which its graph does not hold: there that declaration is rewritten
+ * to the configured base. Any other BASE is the query author's and stays.
+ */
+export function rebaseQuery(text: string, base: string): string {
+  return text.replace(DECLARED_BASE, (whole, head: string, iri: string, tail: string) =>
+    iri === DEFAULT_BASE ? `${head}${base}${tail}` : whole,
+  );
 }

@@ -1,4 +1,4 @@
-// Writes quads as Turtle, N-Triples, N-Quads (n3), JSON-LD (jsonld, offline) and RDF/XML (rdflib).
+// Writes quads as Turtle, N-Triples, N-Quads, TriG (n3), JSON-LD (jsonld, offline) and RDF/XML (rdflib).
 import jsonld from 'jsonld';
 import { type Quad, Writer } from 'n3';
 import * as rdflib from 'rdflib';
@@ -19,6 +19,19 @@ export const RDF_EXTENSIONS: Record<RdfFormat, string> = {
   jsonld: 'jsonld',
   rdfxml: 'rdf',
 };
+
+/**
+ * The dataset syntaxes, for documents only (the SPARQL endpoint answers graphs in the formats above): clients that
+ * read nothing else ask for them (rdflib's `trig`). A document's triples go in the default graph.
+ */
+export type QuadFormat = 'nquads' | 'trig';
+
+export const QUAD_MEDIA_TYPES: Record<QuadFormat, string> = {
+  nquads: 'application/n-quads',
+  trig: 'application/trig',
+};
+
+export const QUAD_EXTENSIONS: Record<QuadFormat, string> = { nquads: 'nq', trig: 'trig' };
 
 function write(quads: Iterable<Quad>, options: ConstructorParameters<typeof Writer>[0]): Promise<string> {
   const writer = new Writer(options);
@@ -72,6 +85,10 @@ export function toNTriples(quads: Iterable<Quad>): Promise<string> {
 
 export function toNQuads(quads: Iterable<Quad>): Promise<string> {
   return write(quads, { format: 'N-Quads' });
+}
+
+export function toTriG(quads: readonly Quad[], prefixes: Record<string, string> = {}): Promise<string> {
+  return write(sortQuads(quads), { format: 'TriG', prefixes: usedPrefixes(quads, prefixes) });
 }
 
 /** A JSON-LD document loader that never touches the network: every remote context is refused. */
@@ -180,7 +197,7 @@ export function toRdfXml(quads: readonly Quad[], base: string): string {
 
 /** One entry point for every RDF format the project writes. */
 export async function serialize(
-  format: RdfFormat,
+  format: RdfFormat | QuadFormat,
   quads: readonly Quad[],
   opts: { prefixes: Record<string, string>; context: object; base: string },
 ): Promise<string> {
@@ -193,5 +210,9 @@ export async function serialize(
       return `${JSON.stringify(await toJsonLd(quads, opts.context), null, 2)}\n`;
     case 'rdfxml':
       return toRdfXml(quads, opts.base);
+    case 'nquads':
+      return toNQuads(sortQuads(quads));
+    case 'trig':
+      return toTriG(quads, opts.prefixes);
   }
 }

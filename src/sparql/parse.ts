@@ -38,6 +38,8 @@ export type Parsed =
       functions: string[];
       /** False when the answer may change between runs (RAND, NOW, UUID, BNODE, SERVICE): never cached. */
       deterministic: boolean;
+      /** Offset in the text just past the `{` that opens the WHERE group (none in `DESCRIBE <x>`). */
+      whereBody: number | undefined;
     };
 
 // Chevrotain builds its parser once, which costs tens of milliseconds; parsing itself is then cheap.
@@ -169,5 +171,8 @@ export function parseSparql(text: string, baseIRI: string): Parsed {
     }
     return cut;
   };
-  return { kind: 'query', form, normal, from, withoutDataset, services, functions, deterministic };
+  const whereLoc = (ast.where as Node | undefined)?.loc as Node | undefined;
+  const whereBody =
+    whereLoc?.sourceLocationType === 'source' && typeof whereLoc.start === 'number' ? whereLoc.start + 1 : undefined;
+  return { kind: 'query', form, normal, from, withoutDataset, services, functions, deterministic, whereBody };
 }

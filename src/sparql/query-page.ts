@@ -12,6 +12,7 @@ import { notFound } from '../http/errors.ts';
 import type { QueryFile } from '../rdf/queries.ts';
 import { etagOf } from './cache.ts';
 import { bindParams } from './params.ts';
+import { parseSparql } from './parse.ts';
 import { termToNt } from './results.ts';
 
 export interface Example {
@@ -24,8 +25,10 @@ export interface Example {
 }
 
 /**
- * An example as the editor shows it: the stored text, and when it takes parameters, a VALUES clause with their
- * defaults written by the term serializer, so that it runs as it stands.
+ * An example as the editor shows it: the stored text, and when it takes parameters, a VALUES block with their
+ * defaults written by the term serializer, so that it runs as it stands. The block opens the WHERE group, where
+ * the API's bindings act: a VALUES after the solution modifiers joins only once the group has been evaluated,
+ * so a FILTER in it would see the parameter unbound and drop every row.
  */
 export function example(file: QueryFile, base: string, extensions = false): Example {
   let query = file.text.trimEnd();
@@ -33,7 +36,11 @@ export function example(file: QueryFile, base: string, extensions = false): Exam
     const terms = bindParams(file, {}, base);
     const vars = file.params.map((p) => `?${p.name}`).join(' ');
     const row = file.params.map((p) => termToNt(terms[p.name] as Parameters<typeof termToNt>[0])).join(' ');
-    query += `\n# The parameters' default values; change them here.\nVALUES (${vars}) { (${row}) }\n`;
+    const parsed = parseSparql(query, base);
+    const at = parsed.kind === 'query' ? parsed.whereBody : undefined;
+    if (at === undefined) throw new Error(`${file.file}: a query with parameters needs a WHERE group to bind them in`);
+    const values = `\n  # The parameters' default values; change them here.\n  VALUES (${vars}) { (${row}) }`;
+    query = `${query.slice(0, at)}${values}${query.slice(at)}\n`;
   }
   return {
     name: file.name,

@@ -7,7 +7,7 @@ import { matchesEtag } from '../http/caching.ts';
 import { clientAddress } from '../http/client.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { FN } from '../rdf/ns.ts';
-import { loadQueryDir, type ParamType, type QueryFile } from '../rdf/queries.ts';
+import { loadQueryDir, type ParamType, type QueryFile, rebaseQuery } from '../rdf/queries.ts';
 import { RDF_EXTENSIONS, RDF_MEDIA_TYPES } from '../rdf/serialize.ts';
 import { etagOf } from './cache.ts';
 import { CACHE_CONTROL, CORS_HEADERS, type Executor, respond, wantsFresh } from './execute.ts';
@@ -24,9 +24,13 @@ export interface StoredQuery {
   extensions: boolean;
 }
 
-/** Every queries/*.rq (not below): each must parse, or the server does not start. */
+/**
+ * Every queries/*.rq (not below), its BASE declaration set to this deployment's base (rebaseQuery): each must
+ * parse, or the server does not start.
+ */
 export function loadStoredQueries(root: string, base: string): StoredQuery[] {
-  return loadQueryDir(path.join(root, 'queries')).map((file) => {
+  return loadQueryDir(path.join(root, 'queries')).map((read) => {
+    const file = { ...read, text: rebaseQuery(read.text, base) };
     const parsed = parseSparql(file.text, base);
     if (parsed.kind !== 'query') throw new Error(`${file.file}: a stored query cannot be an update`);
     return { file, form: parsed.form, extensions: parsed.functions.some((f) => f.startsWith(FN)) };

@@ -163,6 +163,40 @@ describe.skipIf(!runs)('The pages in chromium', () => {
     await shot('office.zh-Hans');
   });
 
+  it('keep the timeline whole on the Chinese chairperson page, where two holders have English names only', async () => {
+    const ns = `${graph.base}ontology#`;
+    const tenures = graph.store.getSubjects(`${ns}office`, `${graph.base}id/office/chairperson`, null);
+    const englishOnly = tenures
+      .flatMap((t) => graph.store.getObjects(t, `${ns}holder`, null))
+      .filter((h) => !graph.store.getObjects(h, `${NS.rdfs}label`, null).some((l) => l.value.match(/\p{Script=Han}/u)))
+      .map((h) => graph.store.getObjects(h, `${NS.rdfs}label`, null).find((l) => l.termType === 'Literal')?.value);
+    expect(englishOnly.length).toBeGreaterThan(0);
+    const res = await page.goto(`${base}doc/office/chairperson.zh-Hans.html`);
+    expect(res?.status()).toBe(200);
+    // The tree chromium's HTML parser built: an HTML element inside SVG <text> would have closed the <svg> there,
+    // leaving the later labels and bars outside it and the caption inside the text.
+    const dom = await page.evaluate(() => {
+      const svg = document.querySelector('figure.timeline svg');
+      const all = Array.from(svg?.querySelectorAll('*') ?? []);
+      return {
+        labels: svg?.querySelectorAll('text.tl-label').length,
+        bars: svg?.querySelectorAll('rect.tl-bar').length,
+        notSvg: all.filter((e) => e.namespaceURI !== 'http://www.w3.org/2000/svg').map((e) => e.localName),
+        english: Array.from(svg?.querySelectorAll('text.tl-label :lang(en)') ?? []).map((e) => e.textContent),
+        after: svg?.nextElementSibling?.localName,
+      };
+    });
+    expect(dom).toEqual({
+      labels: tenures.length,
+      bars: tenures.length,
+      notSvg: [],
+      english: expect.arrayContaining(englishOnly),
+      after: 'figcaption',
+    });
+    expect(dom.english).toHaveLength(englishOnly.length);
+    await shot('office-chairperson.zh-Hans');
+  });
+
   it('logged no error or warning to the console and fetched nothing from another site', () => {
     expect(problems).toEqual([]);
     expect(outside).toEqual([]);

@@ -190,6 +190,14 @@ describe('npcsc-kg query', () => {
     expect(bad.err).toMatch(/parameter day: expected a date/);
   });
 
+  it('runs a project query, which declares the canonical base, over a graph built under another --base', async () => {
+    const r = await run(['query', 'queries/holders.rq', '--base', 'https://example.org/kg/', '--format', 'tsv']);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const rows = r.out.trim().split('\n').slice(1);
+    expect(rows).toHaveLength(14);
+    expect(rows[0]).toMatch(/^"1"\^\^<[^>]+>\t<https:\/\/example\.org\/kg\/id\/tenure\/secretary-general\/1>\t/);
+  });
+
   it('answers a SPARQL syntax error with its position and exit code 3', async () => {
     const r = await run(['query', '-e', 'SELECT * WHERE { ?s ?p }']);
     expect(r.code).toBe(EXIT.input);

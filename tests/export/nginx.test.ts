@@ -180,6 +180,10 @@ ${serverPart}
       ['application/n-triples', '.nt'],
       ['application/rdf+xml', '.rdf'],
       ['*/*', '.html'],
+      // What rdflib sends for its nt, trig and (by type) nquads formats.
+      ['text/plain, */*;q=0.1', '.nt'],
+      ['application/trig, */*;q=0.1', '.trig'],
+      ['application/n-quads, */*;q=0.1', '.nq'],
     ];
     for (const [accept, suffix] of cases) {
       const res = await get(`${PREFIX}id/person/peng-zhen`, accept);
@@ -205,6 +209,8 @@ ${serverPart}
       ['doc/person/peng-zhen.jsonld', /^application\/ld\+json; charset=utf-8$/],
       ['doc/person/peng-zhen.nt', /^application\/n-triples; charset=utf-8$/],
       ['doc/person/peng-zhen.rdf', /^application\/rdf\+xml; charset=utf-8$/],
+      ['doc/person/peng-zhen.nq', /^application\/n-quads; charset=utf-8$/],
+      ['doc/person/peng-zhen.trig', /^application\/trig; charset=utf-8$/],
       ['doc/person/peng-zhen.html', /^text\/html; charset=utf-8$/],
       ['doc/person/peng-zhen.zh-Hans.html', /^text\/html; charset=utf-8$/],
       ['ontology.ttl', /^text\/turtle/],

@@ -127,6 +127,7 @@ describe('A static export', () => {
     expect(nginx).toMatch(/"~\*text\/turtle"\s+"\.ttl";/);
     const headers = readFileSync(path.join(out, '_headers'), 'utf8');
     expect(headers).toContain('Content-Type: text/turtle');
+    expect(headers).toMatch(/^\/kg\/\*\.trig\n {2}Content-Type: application\/trig; charset=utf-8$/m);
   });
 });
 

@@ -14,6 +14,8 @@ const TYPES: Record<string, string> = {
   '.nt': 'application/n-triples',
   '.jsonld': 'application/ld+json',
   '.rdf': 'application/rdf+xml',
+  '.nq': 'application/n-quads',
+  '.trig': 'application/trig',
   '.csv': 'text/csv',
 };
 

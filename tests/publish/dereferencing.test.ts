@@ -77,6 +77,51 @@ describe('An identifier under /id/', () => {
   });
 });
 
+/** What Python's rdflib sends for each of its formats (rdflib/parser.py, URLInputSource), and what it must get. */
+const RDFLIB: [format: string, accept: string, suffix: string, type: string][] = [
+  ['turtle', 'text/turtle, application/x-turtle, */*;q=0.1', '.ttl', 'text/turtle'],
+  ['xml', 'application/rdf+xml, */*;q=0.1', '.rdf', 'application/rdf+xml'],
+  ['json-ld', 'application/ld+json, application/json;q=0.9, */*;q=0.1', '.jsonld', 'application/ld+json'],
+  ['nt', 'text/plain, */*;q=0.1', '.nt', 'application/n-triples'],
+  ['trig', 'application/trig, */*;q=0.1', '.trig', 'application/trig'],
+  ['nquads (named by type)', 'application/n-quads, */*;q=0.1', '.nq', 'application/n-quads'],
+];
+
+describe('rdflib with each of its formats', () => {
+  it.each(RDFLIB)('gets its %s from an identifier and a document (Accept: %s)', async (_, accept, suffix, type) => {
+    const id = await get('/id/person/peng-zhen', { accept });
+    expect(id.status).toBe(303);
+    expect(id.headers.get('location')).toBe(`${PUBLIC}doc/person/peng-zhen${suffix}`);
+    const doc = await get('/doc/person/peng-zhen', { accept });
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe(`${type}; charset=utf-8`);
+    const byExtension = await get(`/doc/person/peng-zhen${suffix}`);
+    expect(byExtension.headers.get('content-type')).toBe(`${type}; charset=utf-8`);
+    expect(await byExtension.text()).toBe(await doc.text());
+  });
+
+  it('gets the same triples in N-Triples, N-Quads and TriG (the default graph) as in Turtle', async () => {
+    const { Parser } = await import('n3');
+    const triples = async (suffix: string, format: string) =>
+      new Parser({ format })
+        .parse(await (await get(`/doc/person/peng-zhen${suffix}`)).text())
+        .map(
+          (q) => `${q.subject.value} ${q.predicate.value} ${q.object.termType}:${q.object.value} ${q.graph.termType}`,
+        )
+        .sort();
+    const turtle = await triples('.ttl', 'text/turtle');
+    expect(turtle.length).toBeGreaterThan(20);
+    expect(await triples('.nt', 'application/n-triples')).toEqual(turtle);
+    expect(await triples('.nq', 'application/n-quads')).toEqual(turtle);
+    expect(await triples('.trig', 'application/trig')).toEqual(turtle);
+  });
+
+  it('never gets N-Triples for text/* alone: a browser or curl still gets the page', async () => {
+    const res = await get('/doc/person/peng-zhen', { accept: 'text/*' });
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+  });
+});
+
 describe('A document under /doc/', () => {
   it.each([
     ['text/turtle', 'text/turtle'],
@@ -98,6 +143,8 @@ describe('A document under /doc/', () => {
     ['.nt', 'application/n-triples'],
     ['.jsonld', 'application/ld+json'],
     ['.rdf', 'application/rdf+xml'],
+    ['.nq', 'application/n-quads'],
+    ['.trig', 'application/trig'],
     ['.html', 'text/html'],
     ['.zh-Hans.html', 'text/html'],
   ])('is served by its file extension %s whatever Accept says', async (ext, type) => {

@@ -1,9 +1,9 @@
-// What a document holds, and that its Turtle, N-Triples, JSON-LD and RDF/XML are one graph.
+// What a document holds, and that its Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads and TriG are one graph.
 
 import type { Hono } from 'hono';
 import type { Quad } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RDF_FORMATS } from '../../src/publish/formats.ts';
+import { RDF_FORMATS, suffixOf } from '../../src/publish/formats.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
 import { NS } from '../../src/rdf/ns.ts';
 import { canonical, type Graph, ldApp, parseRdf, tripleKey } from './helpers.ts';
@@ -48,12 +48,12 @@ describe('The documents of the dataset', () => {
     expect(keys).toContain('ontology');
   });
 
-  it('say the same graph in Turtle, N-Triples, JSON-LD and RDF/XML (compared after canonicalisation)', async () => {
+  it('say the same graph in Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads and TriG (compared after canonicalisation)', async () => {
     let checked = 0;
     for (const key of keys) {
       const forms = await Promise.all(
         RDF_FORMATS.map(async (f) => {
-          const ext = { turtle: 'ttl', ntriples: 'nt', jsonld: 'jsonld', rdfxml: 'rdf' }[f];
+          const ext = suffixOf(f).slice(1);
           const res = await app.request(`/${key}.${ext}`);
           return { f, quads: await parseRdf(await res.text(), f, `${PUBLIC}${key}.${ext}`) };
         }),

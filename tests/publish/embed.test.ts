@@ -1,4 +1,4 @@
-// The schema.org block in every page: valid JSON-LD whose triples are all in the graph served at the same IRI.
+// The schema.org block in every page: valid JSON-LD whose triples are all in the graph served at the same IRI (its dates as plain ISO 8601 text), names and dates written as the strings crawlers read.
 
 import type { Hono } from 'hono';
 import jsonld from 'jsonld';
@@ -42,10 +42,32 @@ async function triplesOf(block: object): Promise<string[]> {
   return (await parseRdf(nquads.replace(/ \.\n/g, ' .\n'), 'ntriples')).map(tripleKey);
 }
 
+const XSD = 'http://www.w3.org/2001/XMLSchema#';
+
+/**
+ * The served triples, each date also as its lexical form: schema.org's Date is ISO 8601 text, and the block writes
+ * a date so, at its own precision.
+ */
 async function servedGraph(path: string): Promise<Set<string>> {
   const res = await app.request(path, { headers: { accept: 'text/turtle' } });
   expect(res.status).toBe(200);
-  return new Set((await parseRdf(await res.text(), 'turtle')).map(tripleKey));
+  const quads = await parseRdf(await res.text(), 'turtle');
+  const keys = quads.map(tripleKey);
+  for (const q of quads) {
+    const o = q.object;
+    if (o.termType === 'Literal' && ['date', 'gYearMonth', 'gYear'].some((d) => o.datatype.value === `${XSD}${d}`)) {
+      keys.push(`<${q.subject.value}> <${q.predicate.value}> "${o.value}"^^${XSD}string`);
+    }
+  }
+  return new Set(keys);
+}
+
+/** Every value object anywhere in a block. */
+function valueObjects(v: unknown): Record<string, string>[] {
+  if (Array.isArray(v)) return v.flatMap(valueObjects);
+  if (!v || typeof v !== 'object') return [];
+  if ('@value' in v) return [v as Record<string, string>];
+  return Object.entries(v).flatMap(([k, x]) => (k === '@context' ? [] : valueObjects(x)));
 }
 
 describe('The embedded schema.org block', () => {
@@ -72,7 +94,25 @@ describe('The embedded schema.org block', () => {
 
   it('uses the https schema.org namespace of the data, inline, so nothing is fetched', async () => {
     const block = await embedOf('/doc/person/peng-zhen.html');
-    expect(block['@context']).toEqual({ '@vocab': 'https://schema.org/' });
+    expect(block['@context']).toMatchObject({ '@vocab': 'https://schema.org/', '@language': 'en' });
+    expect(JSON.stringify(block['@context'])).not.toMatch(/"https?:\/\/(?!schema\.org\/")/);
+  });
+
+  it('writes names in the page’s language and dates as the plain strings crawlers read', async () => {
+    const en = await embedOf('/doc/person/peng-zhen.html');
+    expect(en.name).toEqual(['Peng Zhen', { '@value': '彭真', '@language': 'zh-Hans' }]);
+    expect([en.birthDate, en.deathDate]).toEqual(['1902-10-12', '1997-04-26']);
+    const zh = await embedOf('/doc/person/peng-zhen.zh-Hans.html');
+    expect((zh['@context'] as Record<string, unknown>)['@language']).toBe('zh-Hans');
+    expect(zh.name).toEqual(['彭真', { '@value': 'Peng Zhen', '@language': 'en' }]);
+    // No date or boolean is a typed value object on any page; only a name in another language keeps its tag.
+    for (const path of ['/', ...keys.map((k) => `/${k}.html`)]) {
+      const typed = valueObjects(await embedOf(path)).filter((v) => v['@type'] || !v['@language']);
+      expect(typed, path).toEqual([]);
+    }
+    const home = await embedOf('/');
+    expect(home.isAccessibleForFree).toBe(true);
+    expect((home.creator as Record<string, unknown>).name).toBe('npcsc-kg contributors');
   });
 
   it('describes a person with the Role pattern', async () => {
@@ -83,7 +123,8 @@ describe('The embedded schema.org block', () => {
     const role = roles[0] as Record<string, unknown>;
     expect(role['@type']).toBe('OrganizationRole');
     expect(role.roleName).toBeDefined();
-    expect(role.startDate).toEqual({ '@value': '1975-01', '@type': 'http://www.w3.org/2001/XMLSchema#gYearMonth' });
+    // A month stays a month: ISO 8601 at the precision the sources give, never padded to a day.
+    expect(role.startDate).toBe('1975-01');
     expect(role.endDate).toBeDefined();
     const org = role.memberOf as Record<string, unknown>;
     expect(org['@type']).toBe('GovernmentOrganization');

@@ -22,12 +22,17 @@ const offline = async (url: string): Promise<never> => {
   throw new Error(`test refuses to load ${url}`);
 };
 
-/** Quads of a response body in any of the four RDF formats (RDF/XML back through rdflib, JSON-LD through jsonld). */
+/** Quads of a response body in any of the RDF formats (RDF/XML back through rdflib, JSON-LD through jsonld). */
 export async function parseRdf(text: string, format: Format, baseIRI = 'http://invalid.example/'): Promise<Quad[]> {
   switch (format) {
     case 'turtle':
     case 'ntriples':
       return new Parser({ baseIRI, format: format === 'turtle' ? 'text/turtle' : 'application/n-triples' }).parse(text);
+    case 'nquads':
+    case 'trig':
+      return new Parser({ baseIRI, format: format === 'trig' ? 'application/trig' : 'application/n-quads' }).parse(
+        text,
+      );
     case 'jsonld': {
       const nquads = (await jsonld.toRDF(JSON.parse(text), {
         format: 'application/n-quads',

@@ -169,6 +169,24 @@ describe('The office page', () => {
     expect(svg).toMatch(/tl-bar tl-current/);
   });
 
+  it('keeps only SVG elements in the Chinese chairperson timelines, whose last holders have English names only', async () => {
+    // An HTML element (a <span lang>) inside SVG <text> ends the <svg> in an HTML parser: the timeline falls apart.
+    const tenures = graph.store.getSubjects(`${BASE}ontology#office`, `${BASE}id/office/chairperson`, null);
+    const paths = ['/doc/office/chairperson', ...tenures.map((t) => `/doc/${t.value.slice(`${BASE}id/`.length)}`)];
+    const english: string[] = [];
+    for (const path of paths) {
+      const svg = /<svg[\s\S]*?<\/svg>/.exec(await page(`${path}.zh-Hans.html`))?.[0] ?? '';
+      expect(svg, path).not.toBe('');
+      const names = new Set([...svg.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1]));
+      expect(
+        [...names].filter((n) => !['svg', 'title', 'line', 'text', 'tspan', 'a', 'rect', 'path'].includes(n ?? '')),
+        path,
+      ).toEqual([]);
+      english.push(...[...svg.matchAll(/<tspan xml:lang="en">([^<]*)<\/tspan>/g)].map((m) => m[1] ?? ''));
+    }
+    expect(english).toContain('Zhao Leji');
+  });
+
   it('shows the window of a date known only within one', () => {
     expect(html).toMatch(
       /January 1965<\/time> <span class="window">\(between 21 December 1964 and 4 January 1965\)<\/span>/,
@@ -307,7 +325,75 @@ describe('The ontology page', () => {
     expect(html).toContain('http://www.w3.org/ns/org#Membership');
     expect(html).toContain('id="alignments"');
   });
+
+  it('never opens a paragraph inside another (which leaves a stray </p>), in either language', async () => {
+    for (const path of ['/ontology.html', '/ontology.zh-Hans.html']) {
+      expect(nestedParagraphs(await page(path)), path).toEqual([]);
+    }
+  });
+
+  it('shows in Chinese the terms that have Chinese, English (marked) only where none exists', async () => {
+    const html = await page('/ontology.zh-Hans.html');
+    const inLang = (s: string, p: string, lang: string) =>
+      graph.store.getObjects(s, p, null).filter((o) => o.termType === 'Literal' && o.language === lang);
+    const terms = [...new Set(graph.store.getSubjects(null, null, null).map((s) => s.value))].filter((s) =>
+      s.startsWith(`${BASE}ontology#`),
+    );
+    let chinese = 0;
+    for (const term of terms) {
+      for (const p of [`${NS.rdfs}label`, `${NS.rdfs}comment`]) {
+        const [zh] = inLang(term, p, 'zh-hans');
+        const english = inLang(term, p, 'en').map((o) => `lang="en">${escapeHtml(o.value)}<`);
+        if (zh) {
+          chinese++;
+          expect(html).toContain(escapeHtml(zh.value));
+          for (const e of english) expect(html, term).not.toContain(e);
+        } else for (const e of english) expect(html, term).toContain(e);
+      }
+    }
+    expect(chinese).toBeGreaterThan(terms.length);
+  });
+
+  it('names the ontology in the page’s language where the site is served at the canonical base', async () => {
+    // There the ontology's IRI is its document's own address: the page must still show the ontology.
+    const { app: canonical } = await ldApp();
+    const zh = await (await canonical.request('/ontology.zh-Hans.html')).text();
+    expect(/<h1>([^<]*)<\/h1>/.exec(zh)?.[1]).toBe('全国人大常委会秘书长本体');
+    expect(zh).toMatch(/<p class="lead">描述一个公职/);
+  });
 });
+
+describe('Every note', () => {
+  it('is an article with a heading, on its own page and among the notes of what it is about', async () => {
+    const notes = graph.store.getSubjects(`${NS.rdf}type`, `${BASE}ontology#ConflictNote`, null);
+    expect(notes.length).toBeGreaterThan(20);
+    const paths = [
+      ...notes.map((n) => `/doc/note/${n.value.slice(`${BASE}id/note/`.length)}`),
+      '/doc/office/secretary-general',
+    ];
+    for (const path of paths) {
+      for (const suffix of ['.html', '.zh-Hans.html']) {
+        const articles = [...(await page(`${path}${suffix}`)).matchAll(/<article class="note"[\s\S]*?<\/article>/g)];
+        expect(articles.length, path).toBeGreaterThan(0);
+        for (const [a] of articles) expect(a, `${path}${suffix}`).toMatch(/^<article[^>]*>\s*<h[2-6]>/);
+      }
+    }
+  });
+});
+
+/** Each <p> opened while another is still open: the HTML parser closes the first there, and its </p> is stray. */
+function nestedParagraphs(html: string): string[] {
+  const found: string[] = [];
+  let open = 0;
+  for (const m of html.matchAll(/<(\/?)p(?=[\s>])[^>]*>/g)) {
+    if (m[1]) open = Math.max(0, open - 1);
+    else {
+      if (open > 0) found.push(html.slice(Math.max(0, (m.index ?? 0) - 80), (m.index ?? 0) + 40));
+      open++;
+    }
+  }
+  return found;
+}
 
 describe('A page of data with markup in it', () => {
   it('escapes every literal', async () => {
@@ -352,6 +438,7 @@ describe('A page of data with markup in it', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;');
     expect(html).not.toMatch(/href="javascript:/);
     const block = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
-    expect(JSON.parse(block).name['@value']).toBe('<script>alert("x")</script> & <b>co</b>');
+    // A name in the page's language is a plain string (the context's default language).
+    expect(JSON.parse(block).name).toBe('<script>alert("x")</script> & <b>co</b>');
   });
 });

@@ -2,7 +2,7 @@
 
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RDF_FORMATS } from '../../src/publish/formats.ts';
+import { RDF_FORMATS, suffixOf } from '../../src/publish/formats.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
 import { NS } from '../../src/rdf/ns.ts';
 import { ldApp, linksOf, parseRdf } from './helpers.ts';
@@ -52,7 +52,7 @@ describe('A server behind a proxy at https://example.org/kg/', () => {
   it('keeps canonical identifiers in RDF documents and puts every address on the public base', async () => {
     for (const key of ['doc/person/peng-zhen', 'doc/dataset/npcsc-kg', 'ontology']) {
       for (const f of RDF_FORMATS) {
-        const ext = { turtle: 'ttl', ntriples: 'nt', jsonld: 'jsonld', rdfxml: 'rdf' }[f];
+        const ext = suffixOf(f).slice(1);
         const quads = await parseRdf(await (await app.request(`/${key}.${ext}`)).text(), f, `${PUBLIC}${key}.${ext}`);
         for (const q of quads) {
           for (const t of [q.subject, q.object]) {

@@ -1,9 +1,14 @@
 // The query page as HTML: examples in a menu, prefixes prefilled, assets served by us from node_modules, nothing unescaped.
+import type * as RDF from '@rdfjs/types';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.ts';
 import type { QueryFile } from '../../src/rdf/queries.ts';
+import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
+import { poolFor } from '../../src/sparql/pool.ts';
 import { defaultQuery, example, queryPage } from '../../src/sparql/query-page.ts';
-import { type SparqlApp, sparqlApp } from './helpers.ts';
+import { realGraph, testConfig } from '../support/graph.ts';
+import { listen, type SparqlApp, sparqlApp } from './helpers.ts';
 
 const HTML = { accept: 'text/html' };
 let s: SparqlApp;
@@ -96,5 +101,114 @@ describe('The query page assets', () => {
     }
     expect((await s.app.request('/assets/yasgui/..%2F..%2Fpackage.json')).status).toBe(404);
     expect((await s.app.request('/assets/yasgui/other.js')).status).toBe(404);
+  });
+});
+
+type PageConfig = { defaultQuery: string; examples: { name: string; query: string }[] };
+type JsonTerm = { type: string; value: string; datatype?: string; 'xml:lang'?: string };
+type Json = { results: { bindings: Record<string, JsonTerm>[] } };
+
+async function pageConfig(app: Hono): Promise<PageConfig> {
+  const page = await (await app.request('/sparql', { headers: HTML })).text();
+  return JSON.parse(/id="query-page-config">([^<]*)</.exec(page)?.[1] ?? '{}') as PageConfig;
+}
+
+/** A row as one comparable string: each variable with its term in N-Triples-like form, sorted by name. */
+const rowKey = (row: Record<string, { type: string; value: string; datatype?: string; lang?: string }>): string =>
+  Object.keys(row)
+    .sort()
+    .map((k) => {
+      const t = row[k] as { type: string; value: string; datatype?: string; lang?: string };
+      return `${k}=${t.type === 'uri' ? `<${t.value}>` : t.type === 'bnode' ? '_:' : JSON.stringify(t.value)}${t.lang ? `@${t.lang.toLowerCase()}` : t.datatype && t.datatype !== 'http://www.w3.org/2001/XMLSchema#string' ? `^^${t.datatype}` : ''}`;
+    })
+    .join(' ');
+const jsonRows = (json: Json) =>
+  json.results.bindings.map((b) =>
+    rowKey(Object.fromEntries(Object.entries(b).map(([k, t]) => [k, { ...t, lang: t['xml:lang'] }]))),
+  );
+const rdfRows = (rows: RDF.Bindings[]) =>
+  rows.map((b) =>
+    rowKey(
+      Object.fromEntries(
+        [...b].map(([v, t]) => [
+          v.value,
+          {
+            type: t.termType === 'NamedNode' ? 'uri' : t.termType === 'BlankNode' ? 'bnode' : 'literal',
+            value: t.value,
+            ...(t.termType === 'Literal' ? { datatype: t.datatype.value, lang: t.language } : {}),
+          },
+        ]),
+      ),
+    ),
+  );
+
+const runsElsewhere = (q: string) => !/SERVICE </.test(q);
+
+describe('The examples pasted into another client', () => {
+  it('should answer who held the office on a date on /sparql with the rows /api/held-on-date gives', async () => {
+    const held = (await pageConfig(s.app)).examples.find((e) => e.name === 'held-on-date');
+    const pasted = await s.app.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' },
+      body: held?.query ?? '',
+    });
+    expect(pasted.status).toBe(200);
+    const api = jsonRows((await (await s.app.request('/api/held-on-date')).json()) as Json);
+    expect(api).toHaveLength(2);
+    expect(jsonRows((await pasted.json()) as Json)).toEqual(api);
+  });
+
+  it('should answer every example sent as plain text to /sparql with the rows of /api/{name}', async () => {
+    const { examples } = await pageConfig(s.app);
+    for (const e of examples.filter((x) => runsElsewhere(x.query))) {
+      // No base from the client: the text names its own, as it must for any other endpoint.
+      expect(e.query, e.name).toMatch(/^BASE <https:\/\/w3id\.org\/npcsc\/>$/m);
+      const pasted = await s.app.request('/sparql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' },
+        body: e.query,
+      });
+      expect(pasted.status, `${e.name}: ${pasted.status}`).toBe(200);
+      const api = (await (await s.app.request(`/api/${e.name}`)).json()) as Json;
+      expect(jsonRows((await pasted.json()) as Json), e.name).toEqual(jsonRows(api));
+    }
+  });
+
+  it('should run unchanged in Comunica, which resolves no IRI against a base it is not given', async () => {
+    const { QueryEngine } = await import('@comunica/query-sparql');
+    const engine = new QueryEngine();
+    const server = await listen(s.app);
+    try {
+      const { examples } = await pageConfig(s.app);
+      for (const e of examples.filter((x) => runsElsewhere(x.query))) {
+        const stream = await engine.queryBindings(e.query, {
+          sources: [{ type: 'sparql', value: `${server.url}/sparql` }],
+        } as never);
+        const api = (await (await s.app.request(`/api/${e.name}`)).json()) as Json;
+        // Rows as a multiset: how another engine splits the work between itself and the endpoint is its own.
+        expect(rdfRows(await stream.toArray()).sort(), e.name).toEqual(jsonRows(api).sort());
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('should name the deployment’s own base in the examples and the API when it serves another one', async () => {
+    const base = 'https://example.org/kg/';
+    const graph = await realGraph({ base });
+    const config = testConfig({ base });
+    const app = createApp(graph, config, [sparqlRoutes]);
+    await poolFor(graph, config.limits.concurrency).ready();
+    const holders = (await pageConfig(app)).examples.find((e) => e.name === 'holders');
+    expect(holders?.query).toMatch(/^BASE <https:\/\/example\.org\/kg\/>$/m);
+    const api = jsonRows((await (await app.request('/api/holders')).json()) as Json);
+    expect(api).toHaveLength(14);
+    expect(api[0]).toContain('tenure=<https://example.org/kg/id/tenure/secretary-general/1>');
+    const pasted = await app.request('/sparql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/sparql-query', accept: 'application/sparql-results+json' },
+      body: holders?.query ?? '',
+    });
+    expect(jsonRows((await pasted.json()) as Json)).toEqual(api);
   });
 });

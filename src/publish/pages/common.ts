@@ -96,15 +96,20 @@ export function orderByLang(ctx: PageCtx, terms: readonly Term[]): Term[] {
   return [...terms].sort((a, b) => rank(a) - rank(b));
 }
 
-export function valuesHtml(ctx: PageCtx, terms: readonly Term[]): Html {
-  // A Chinese page shows the Chinese value alone where there is one: its English twin is the same fact, and
-  // English stays (marked lang="en") only where no source gives Chinese. English pages keep both.
+/**
+ * What a page shows of `terms`: a Chinese page the Chinese literals alone where there are any (their English twins
+ * are the same fact), English staying (marked lang="en") only where no source gives Chinese. English pages keep
+ * both.
+ */
+export function shownInPageLanguage(ctx: PageCtx, terms: readonly Term[]): Term[] {
   const inLang = (t: Term) => t.termType === 'Literal' && t.language.toLowerCase() === ctx.lang.toLowerCase();
-  const shown =
-    ctx.lang !== 'en' && terms.some(inLang)
-      ? terms.filter((t) => t.termType !== 'Literal' || !t.language || inLang(t))
-      : terms;
-  const ordered = orderByLang(ctx, shown);
+  return ctx.lang !== 'en' && terms.some(inLang)
+    ? terms.filter((t) => t.termType !== 'Literal' || !t.language || inLang(t))
+    : [...terms];
+}
+
+export function valuesHtml(ctx: PageCtx, terms: readonly Term[]): Html {
+  const ordered = orderByLang(ctx, shownInPageLanguage(ctx, terms));
   if (ordered.length === 1 && ordered[0]) return valueHtml(ctx, ordered[0]);
   return html`<ul class="values">${ordered.map((t) => html`<li>${valueHtml(ctx, t)}</li>`)}</ul>`;
 }
@@ -199,7 +204,11 @@ export function notesSection(ctx: PageCtx, subject: string): Html {
   return html`<section class="notes" id="notes"><h2>${ctx.t.notes}</h2>${notes.map((n) => noteBlock(ctx, n))}</section>`;
 }
 
-export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
+/**
+ * A note as an article. Among a resource's notes its heading is the note's name; on the note's own page, whose h1
+ * is that name, it is what the article is (where the sources disagree): an article always has a heading.
+ */
+export function noteBlock(ctx: PageCtx, n: string, ownPage = false): Html {
   const npcsc = npcscOf(ctx);
   const ix = ctx.ix;
   const comment = pickLiteral(ix.objects(n, RDFS_COMMENT), ctx.lang);
@@ -209,7 +218,7 @@ export function noteBlock(ctx: PageCtx, n: string, heading = true): Html {
   const sources = ix.iris(n, `${NS.dcterms}source`).sort();
   const altSources = ix.iris(n, `${npcsc}alternativeSource`).sort();
   return html`<article class="note" id="${noteAnchor(n)}">
-${heading ? html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>` : ''}
+${ownPage ? html`<h2>${ctx.t.notes}</h2>` : html`<h3>${link(ctx, n, hasName(ix, n) || !prop ? nameText(ctx, n) : ctx.vocab.label(prop, ctx.lang))}</h3>`}
 ${comment ? html`<p>${text(ctx, comment)}</p>` : ''}
 <dl class="facts">
 ${chosen.length ? html`<div><dt>${ctx.t.chosen}</dt><dd>${valuesHtml(ctx, chosen)}</dd></div>` : ''}

@@ -2,6 +2,7 @@
 import { FORMAT_NAMES, type Format, LANGS, type Lang, MEDIA_TYPES, RDF_FORMATS } from '../formats.ts';
 import { type Html, html, raw, scriptJson } from '../html.ts';
 import type { Iris } from '../iris.ts';
+import { crawlerForm } from '../jsonld-embed.ts';
 import type { LangText } from '../view.ts';
 import { type PageCtx, text } from './common.ts';
 
@@ -64,7 +65,7 @@ ${spec.description ? html`<meta name="description" content="${spec.description.s
 ${urls ? alternates(urls, lang) : html`<meta name="robots" content="noindex">`}
 <link rel="stylesheet" href="${iris.url('assets/site.css')}">
 <link rel="icon" href="${iris.url('assets/favicon.svg')}" type="image/svg+xml">
-${spec.embed ? html`<script type="application/ld+json">\n${scriptJson(spec.embed)}\n</script>` : ''}
+${spec.embed ? html`<script type="application/ld+json">\n${scriptJson(crawlerForm(spec.embed, lang))}\n</script>` : ''}
 </head>
 <body${spec.bodyClass ? raw(` class="${spec.bodyClass}"`) : ''}>
 <a class="skip" href="#main">${t.skip}</a>

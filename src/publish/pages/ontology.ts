@@ -4,8 +4,8 @@ import { NS } from '../../rdf/ns.ts';
 import { ALIGNMENT_PREDICATES } from '../documents.ts';
 import { type Html, html } from '../html.ts';
 import { ontologyEmbed } from '../jsonld-embed.ts';
-import { bcp47, localName, nameOf, RDFS_COMMENT, RDFS_LABEL } from '../view.ts';
-import { lead, link, orderByLang, type PageCtx, valueHtml } from './common.ts';
+import { bcp47, localName, nameOf, pickLiteral, RDFS_COMMENT, RDFS_LABEL } from '../view.ts';
+import { lead, link, orderByLang, type PageCtx, shownInPageLanguage, text, valueHtml } from './common.ts';
 import { docPageUrls, layout } from './layout.ts';
 
 /** `quads`: the ontology document's own quads (the ones ctx.ix indexes). */
@@ -19,6 +19,9 @@ export function ontologyPage(ctx: PageCtx, quads: readonly Quad[]): string {
   const properties = typed([`${NS.owl}ObjectProperty`, `${NS.owl}DatatypeProperty`]);
   const individuals = terms.filter((s) => !classes.includes(s) && !properties.includes(s));
   const alignments = `${ontology}/alignments`;
+  // Its comment goes inside the paragraph as text: lead() is a paragraph of its own, and a <p> inside a <p> ends
+  // the outer one early, leaving its </p> stray.
+  const alignmentsNote = pickLiteral(ix.objects(alignments, RDFS_COMMENT), ctx.lang);
   const external = quads.filter(
     (q) => ALIGNMENT_PREDICATES.includes(q.predicate.value) && !q.subject.value.startsWith(iris.base),
   );
@@ -30,8 +33,8 @@ export function ontologyPage(ctx: PageCtx, quads: readonly Quad[]): string {
     return html`${objects.map((o, i) => html`${i ? ', ' : ''}${valueHtml(ctx, o)}`)}`;
   };
   const termBlock = (s: string): Html => {
-    const labels = orderByLang(ctx, ix.objects(s, RDFS_LABEL));
-    const comments = orderByLang(ctx, ix.objects(s, RDFS_COMMENT));
+    const labels = orderByLang(ctx, shownInPageLanguage(ctx, ix.objects(s, RDFS_LABEL)));
+    const comments = orderByLang(ctx, shownInPageLanguage(ctx, ix.objects(s, RDFS_COMMENT)));
     const aligned = ALIGNMENT_PREDICATES.flatMap((p) =>
       ix.objects(s, p).map((o) => html`<li>${ctx.vocab.label(p, ctx.lang)} ${valueHtml(ctx, o)}</li>`),
     );
@@ -70,7 +73,7 @@ ${ix
 <section id="properties"><h2>${t.properties}</h2>${properties.map(termBlock)}</section>
 <section id="individuals"><h2>${t.individuals}</h2>${individuals.map(termBlock)}</section>
 <section id="alignments"><h2>${t.alignments}</h2>
-${ix.has(alignments) ? html`<p>${link(ctx, alignments, nameOf(ix, alignments, ctx.lang).text)}: ${lead(ctx, alignments)}</p>` : ''}
+${ix.has(alignments) ? html`<p>${link(ctx, alignments, nameOf(ix, alignments, ctx.lang).text)}${alignmentsNote ? html`: ${text(ctx, alignmentsNote)}` : ''}</p>` : ''}
 <ul>${external.map(
     (q) =>
       html`<li><code>${ctx.vocab.curie(q.subject.value)}</code> ${ctx.vocab.label(q.predicate.value, ctx.lang)} ${valueHtml(ctx, q.object)}</li>`,

@@ -166,7 +166,7 @@ function noteBody(ctx: PageCtx, note: string): Body {
   const npcsc = npcscOf(ctx);
   const about = ctx.ix.iris(note, `${npcsc}noteAbout`);
   const main = html`<p class="lead">${ctx.t.noteAbout}: ${about.map((a) => link(ctx, a))}</p>
-${noteBlock(ctx, note, false)}
+${noteBlock(ctx, note, true)}
 ${resourceSections(ctx, note, {
   sources: false,
   skipOut: [

@@ -1,9 +1,9 @@
 // Tenure tables and the timeline rows built from them, shared by the office, person and NPC term pages.
 import { formatDay } from '../dates.ts';
 import { type Html, html } from '../html.ts';
-import { timeline } from '../timeline.ts';
-import { localName, nameOf } from '../view.ts';
-import { chineseName, link, nameText, npcscOf, type PageCtx, tenureDate, windowOf } from './common.ts';
+import { type LabelPart, timeline } from '../timeline.ts';
+import { type LangText, localName, nameOf } from '../view.ts';
+import { chineseName, link, npcscOf, type PageCtx, tenureDate, windowOf } from './common.ts';
 
 export type Column = 'ordinal' | 'holder' | 'office' | 'start' | 'end' | 'terms';
 
@@ -62,7 +62,7 @@ export function tenureTable(
 export function tenureTimeline(
   ctx: PageCtx,
   tenures: readonly string[],
-  label: (tenure: string) => Html,
+  label: (tenure: string) => LabelPart[],
   id: string,
   now: number,
 ): Html {
@@ -94,23 +94,25 @@ export function tenureTimeline(
   });
 }
 
+/** A name as a timeline label part: marked with its language where it is not the page's (text() in common.ts). */
+const part = (ctx: PageCtx, t: LangText): LabelPart =>
+  t.lang && t.lang !== ctx.lang ? { text: t.text, lang: t.lang } : t.text;
+
 export const holderLabel =
   (ctx: PageCtx) =>
-  (tenure: string): Html => {
+  (tenure: string): LabelPart[] => {
     const holder = ctx.ix.iris(tenure, `${npcscOf(ctx)}holder`)[0];
     const n = ctx.ix.object(tenure, `${npcscOf(ctx)}ordinal`)?.value ?? '';
-    return html`${n}. ${holder ? nameText(ctx, holder) : ''}`;
+    return [`${n}. `, ...(holder ? [part(ctx, nameOf(ctx.ix, holder, ctx.lang))] : [])];
   };
 
 export const officeLabel =
   (ctx: PageCtx) =>
-  (tenure: string): Html => {
+  (tenure: string): LabelPart[] => {
     const office = ctx.ix.iris(tenure, `${npcscOf(ctx)}office`)[0];
     const n = ctx.ix.object(tenure, `${npcscOf(ctx)}ordinal`)?.value ?? '';
-    const short = office
-      ? nameOf(ctx.ix, office, ctx.lang)
-          .text.replace(/ of the .*$/, '')
-          .replace(/^全国人民代表大会常务委员会/, '')
-      : '';
-    return html`${short} ${ctx.t.ordinalOf(n)}`;
+    if (!office) return [` ${ctx.t.ordinalOf(n)}`];
+    const name = nameOf(ctx.ix, office, ctx.lang);
+    const short = name.text.replace(/ of the .*$/, '').replace(/^全国人民代表大会常务委员会/, '');
+    return [part(ctx, { ...name, text: short }), ` ${ctx.t.ordinalOf(n)}`];
   };
