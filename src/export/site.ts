@@ -10,7 +10,7 @@
 //   sitemap.xml, robots.txt, context.jsonld, assets/, .well-known/void, 404.html
 //   sitemap-1.xml, sitemap-2.xml, …              past 50,000 URLs or 50 MB: sitemap.xml indexes them
 //   _redirects, _headers                         Netlify-style rules: /id/* 303 → /doc/*, media types
-//   nginx.conf                                   the same rules for nginx, with content negotiation on Accept
+//   nginx.conf                                   the same rules for nginx, negotiating Accept as the server does
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
 import { type Graph, loadGraph } from '../rdf/graph.ts';
 import { DUMP_TYPES, type DumpName } from './dumps.ts';
+import { nginxAcceptMap } from './nginx-accept.ts';
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
@@ -224,21 +225,9 @@ export function nginxSnippet(pub: Publisher): string {
 # the server {} block. /id/… answers 303 with the document in the format Accept asks for.
 
 # --- http {} block
-map $http_accept $npcsc_ext {
-    default                        ".html";
-    "~*text/html"                  ".html";
-    "~*application/xhtml\\+xml"     ".html";
-    "~*text/turtle"                ".ttl";
-    "~*text/n3"                    ".ttl";
-    "~*application/ld\\+json"       ".jsonld";
-    "~*application/json"           ".jsonld";
-    "~*application/n-triples"      ".nt";
-    "~*application/rdf\\+xml"       ".rdf";
-    "~*application/trig"           ".trig";
-    "~*application/n-quads"        ".nq";
-    "~*text/plain"                 ".nt";
-}
-
+# The format Accept asks for, as the server's own negotiation picks it: exactly for the headers real clients
+# send, by q-value (to the tenth) for the rest (src/export/nginx-accept.ts says how).
+${nginxAcceptMap()}
 # --- server {} block
 # On every answer, 303 and 404 included. A location below that adds a header of its own inherits none of these
 # and repeats them: add any header of yours there too.

@@ -45,7 +45,7 @@ export const FORMAT_NAMES: Record<Format, string> = {
  * `nt` still sends). An alias counts only when the client names it: `*\/*` never revives a format whose own type
  * it refused with q=0, and `text/*` never picks N-Triples.
  */
-const ALIASES: readonly [string, Format][] = [
+export const ALIASES: readonly [string, Format][] = [
   ['application/xhtml+xml', 'html'],
   ['application/json', 'jsonld'],
   ['text/n3', 'turtle'],

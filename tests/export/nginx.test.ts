@@ -7,9 +7,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportSite } from '../../src/export/site.ts';
-import { PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
+import { createApp, PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
+import { linkedDataRoutes } from '../../src/publish/routes.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { freePort } from '../support/net.ts';
 
@@ -30,6 +32,46 @@ const PREFIX = '/kg/';
 /** What every answer carries: the server's security headers, with the pages' policy (as in the export's _headers). */
 const SECURITY = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 const MARKER = 'npcsc-outside-the-export';
+
+const COMUNICA =
+  'application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,application/n-triples;q=0.8,' +
+  'text/turtle;q=0.6,application/rdf+xml;q=0.5,text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,' +
+  'text/xml;q=0.3,text/html;q=0.2,application/xhtml+xml;q=0.18';
+/**
+ * The Accept headers real clients send, each as written (spaces and all): the RDF clients of the issue, whose
+ * q-values put RDF above text/html, and browsers, which must still get the page.
+ */
+const CLIENTS: [client: string, accept: string][] = [
+  ['Comunica', COMUNICA],
+  ['rdf-dereference', `${COMUNICA},application/json;q=0.135,text/shaclc;q=0.1,text/shaclc-ext;q=0.05`],
+  [
+    'Raptor (rapper)',
+    'application/rdf+xml, text/rdf+n3;q=0.6, application/x-turtle;q=0.5, text/turtle;q=0.5, ' +
+      'application/n-triples;q=0.3, text/plain;q=0.1, */*;q=0.1',
+  ],
+  ['rdflib turtle', 'text/turtle, application/x-turtle, */*;q=0.1'],
+  ['rdflib xml', 'application/rdf+xml, */*;q=0.1'],
+  ['rdflib json-ld', 'application/ld+json, application/json;q=0.9, */*;q=0.1'],
+  ['rdflib nt', 'text/plain, */*;q=0.1'],
+  ['rdflib trig', 'application/trig, */*;q=0.1'],
+  ['rdflib nquads', 'application/n-quads, */*;q=0.1'],
+  ...['text/turtle', 'application/rdf+xml', 'application/ld+json', 'application/n-triples', 'text/plain'].map(
+    (t): [string, string] => [`bare ${t}`, t],
+  ),
+  ...['application/n-quads', 'application/trig'].map((t): [string, string] => [`bare ${t}`, t]),
+  ['Firefox', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
+  [
+    'Chrome',
+    'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,' +
+      'application/signed-exchange;v=b3;q=0.7',
+  ],
+  ['curl', '*/*'],
+  // Beyond the clients the export knows by name: its rules by q-value.
+  ['RDF above the page, by q', 'text/turtle;q=0.9, text/html;q=0.8'],
+  ['the page below a wildcard', 'text/html;q=0.5, */*'],
+  ['a tie the server breaks for the page', 'application/rdf+xml, text/html'],
+  ['an alias, spaced', 'application/xhtml+xml ; q=0.3 , application/json ; q=0.4'],
+];
 
 /**
  * nginx in the foreground under a watchdog shell: when the test process closes the shell's stdin, or dies and the
@@ -54,6 +96,8 @@ describe.runIf(run)('The nginx rules of a static export, run by nginx', () => {
   let child: ChildProcess | undefined;
   let stderr = '';
   let startMs = 0;
+  /** The server itself, in process, on the same public base: what nginx must agree with. */
+  let app: Hono;
 
   /** A request sent as written: fetch() would resolve `..` and `%2e%2e` before sending. */
   const raw = (target: string, headers: Record<string, string> = {}) =>
@@ -102,6 +146,7 @@ describe.runIf(run)('The nginx rules of a static export, run by nginx', () => {
     port = await freePort();
     base = `http://127.0.0.1:${port}${PREFIX}`;
     await exportSite(await realGraph(), testConfig({ publicBase: base }), out);
+    app = createApp(await realGraph(), testConfig({ publicBase: base }), [linkedDataRoutes]);
     const snippet = readFileSync(path.join(out, 'nginx.conf'), 'utf8');
     const [httpPart, serverPart] = snippet.split('# --- server {} block');
     if (httpPart === undefined || serverPart === undefined) throw new Error('nginx.conf: no "# --- server {} block"');
@@ -195,6 +240,31 @@ ${serverPart}
     const location = (await get(`${PREFIX}id/office/secretary-general`, 'text/turtle')).headers.get('location') ?? '';
     expect(existsSync(path.join(out, location.slice(base.length)))).toBe(true);
     console.info(`nginx: started in ${startMs.toFixed(0)} ms`);
+  });
+
+  it("follows the server's own negotiation, q-values included, for the Accept headers real clients send", async () => {
+    const chosen: string[] = [];
+    for (const [client, accept] of CLIENTS) {
+      // The app answers at the root, as behind a proxy that strips the prefix; its Location is on the public base.
+      const server = await app.request('/id/person/peng-zhen', { headers: { accept } });
+      expect(server.status, client).toBe(303);
+      const location = server.headers.get('location') ?? '';
+      const res = await get(`${PREFIX}id/person/peng-zhen`, accept);
+      expect(res.status, client).toBe(303);
+      expect(res.headers.get('location'), client).toBe(location);
+      // The extension-less document: the very file the server's Location names, with the server's media type.
+      const doc = await get(`${PREFIX}doc/person/peng-zhen`, accept);
+      const served = await app.request(`/${location.slice(base.length)}`);
+      expect(doc.status, client).toBe(200);
+      expect(doc.headers.get('content-type'), client).toBe(served.headers.get('content-type'));
+      expect(Buffer.from(await doc.arrayBuffer()).equals(file(location.slice(base.length))), client).toBe(true);
+      chosen.push(`${client}: ${location.slice(location.lastIndexOf('.'))}`);
+    }
+    // What the issue is about: the RDF clients get RDF, the browsers the page.
+    const formatOf = (client: string) => chosen.find((c) => c.startsWith(`${client}:`))?.split(': ')[1];
+    for (const client of ['Comunica', 'rdf-dereference', 'Raptor (rapper)', 'rdflib nt', 'rdflib trig'])
+      expect(formatOf(client), client).not.toBe('.html');
+    for (const client of ['Firefox', 'Chrome']) expect(formatOf(client), client).toBe('.html');
   });
 
   it('answers an unknown identifier with 404, not a 303 to nowhere', async () => {

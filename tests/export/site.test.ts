@@ -124,7 +124,7 @@ describe('A static export', () => {
     const nginx = readFileSync(path.join(out, 'nginx.conf'), 'utf8');
     expect(nginx).toContain(`location ~ ^/kg/id/(.+)$`);
     expect(nginx).toContain(`return 303 ${site.url}doc/$1$npcsc_ext;`);
-    expect(nginx).toMatch(/"~\*text\/turtle"\s+"\.ttl";/);
+    expect(nginx).toMatch(/^map \$http_accept \$npcsc_ext \{$/m);
     const headers = readFileSync(path.join(out, '_headers'), 'utf8');
     expect(headers).toContain('Content-Type: text/turtle');
     expect(headers).toMatch(/^\/kg\/\*\.trig\n {2}Content-Type: application\/trig; charset=utf-8$/m);
