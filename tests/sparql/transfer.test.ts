@@ -1,7 +1,9 @@
 // Transfer of the SPARQL interface's answers: br and gzip when accepted (q-values respected), own ETags, Vary, HEAD as GET.
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseCoding } from '../../src/http/compress.ts';
+import { headersBytes } from '../../src/http/caching.ts';
+import { chooseCoding, Variants } from '../../src/http/compress.ts';
+import { AnswerCache } from '../../src/sparql/cache.ts';
 import { type SparqlApp, sparqlApp } from './helpers.ts';
 
 let s: SparqlApp;
@@ -127,5 +129,23 @@ describe('Compressed SPARQL answers', () => {
   it('should compress the OpenAPI description and the stored queries’ answers', async () => {
     await checkCodings('/api/openapi.json', {});
     await checkCodings('/api/holders', JSON_RESULTS);
+  });
+});
+
+describe('The answer cache', () => {
+  it('should count an answer’s compressed copies from when each is made', () => {
+    const cache = new AnswerCache();
+    const body = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => `row ${i}`) });
+    const headers = { 'content-type': 'application/json' };
+    const answer = { status: 200, body, headers, etag: '"a"', variants: undefined as Variants | undefined };
+    answer.variants = new Variants(body, headers, '"a"', () => cache.remeasure('k'));
+    cache.set('k', answer);
+    const before = cache.cost('k') as number;
+    const br = answer.variants.pick('br');
+    // The copy, and its two header objects (the 200's and the 304's).
+    const grown = before + br.body.byteLength + headersBytes(br.headers) + headersBytes(br.notModified);
+    expect(cache.cost('k')).toBe(grown);
+    answer.variants.pick('br');
+    expect(cache.cost('k')).toBe(grown);
   });
 });
