@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Quad } from 'n3';
 import type { Config } from '../config.ts';
 import { DUMP_TYPES, type DumpName, dumpBody } from '../export/dumps.ts';
 import { BoundedCache } from '../http/caching.ts';
+import { type Coding, compress, MIN_COMPRESS_BYTES } from '../http/compress.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { serialize } from '../rdf/serialize.ts';
 import { FAVICON_SVG, SITE_CSS } from './assets.ts';
@@ -58,27 +58,40 @@ const QUAD_CACHE_ENTRIES = 4096;
  * Node Buffers, which the socket writes as they are (a plain Uint8Array is wrapped at every write).
  */
 export class Representation {
-  private gz: Uint8Array<ArrayBuffer> | undefined;
+  private readonly coded: Partial<Record<Coding, Uint8Array<ArrayBuffer>>> = {};
   constructor(
     readonly body: Uint8Array<ArrayBuffer>,
     readonly contentType: string,
     readonly etag: string,
-    /** Told when the gzipped copy is made: a cache holding this representation counts it from then on. */
+    /** Told when a compressed copy is made: a cache holding this representation counts it from then on. */
     private readonly grew?: () => void,
   ) {}
-  /** The gzipped bytes (computed once); undefined when compressing is not worth it. */
-  gzipped(): Uint8Array<ArrayBuffer> | undefined {
-    if (this.body.byteLength < 1024) return undefined;
-    if (!this.gz) {
-      this.gz = gzipSync(this.body, { level: 9 });
+  /** The bytes compressed with `coding` (computed once); undefined when compressing is not worth it. */
+  encoded(coding: Coding): Uint8Array<ArrayBuffer> | undefined {
+    if (this.body.byteLength < MIN_COMPRESS_BYTES) return undefined;
+    let copy = this.coded[coding];
+    if (!copy) {
+      copy = compress(this.body, coding);
+      this.coded[coding] = copy;
       this.grew?.();
     }
-    return this.gz;
+    return copy;
   }
 
-  /** Bytes it holds: its body, the gzipped copy once made, its type and ETag. */
+  /** The gzipped bytes (computed once); undefined when compressing is not worth it. */
+  gzipped(): Uint8Array<ArrayBuffer> | undefined {
+    return this.encoded('gzip');
+  }
+
+  /** Bytes it holds: its body, the compressed copies once made, its type and ETag. */
   get bytes(): number {
-    return this.body.byteLength + (this.gz?.byteLength ?? 0) + this.contentType.length + this.etag.length;
+    return (
+      this.body.byteLength +
+      (this.coded.gzip?.byteLength ?? 0) +
+      (this.coded.br?.byteLength ?? 0) +
+      this.contentType.length +
+      this.etag.length
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-// Turns a Representation into an HTTP response: ETag and 304, Cache-Control, Vary, gzip when accepted, security headers.
+// Turns a Representation into an HTTP response: ETag, Last-Modified and 304, Cache-Control, Vary, Link, br or gzip when accepted, security headers.
 //
 // Everything a response depends on (the representation, the request headers that chose it) is fixed for the
 // life of the Graph, so a prepared response (status, header object, body) is kept per request signature and
@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { securityHeaders } from '../http/app.ts';
 import { BoundedCache, header, headersBytes, matchesEtag, stringBytes } from '../http/caching.ts';
+import { chooseCoding, codedEtag, MIN_COMPRESS_BYTES } from '../http/compress.ts';
 import type { Lang } from './formats.ts';
 import type { Representation } from './publisher.ts';
 
@@ -20,6 +21,10 @@ export interface RespondOptions {
   /** URL of the specific representation, when the request URL was negotiated. */
   contentLocation?: string | undefined;
   lang?: Lang | undefined;
+  /** Last-Modified, an HTTP date (see lastModifiedOf); only 200s carry it. */
+  lastModified?: string | undefined;
+  /** The Link header: the document's other formats, or what describes it. */
+  link?: string | undefined;
 }
 
 /** A response ready to send any number of times: status, headers and body never change. */
@@ -30,26 +35,28 @@ export interface Prepared {
   headers: Readonly<Record<string, string>>;
   /** The headers of its 304 (no length, no encoding). */
   notModified: Readonly<Record<string, string>>;
+  /** Last-Modified in milliseconds (whole seconds), for If-Modified-Since; undefined when it has none. */
+  modifiedAt?: number | undefined;
 }
 
-/** True when Accept-Encoding admits gzip (q > 0, by name or by *). */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (!header) return false;
-  for (const part of header.split(',')) {
-    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== '*' && coding !== 'x-gzip') continue;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (!q || Number(q.slice(2)) > 0) return true;
-  }
-  return false;
+/**
+ * The Last-Modified of everything one Graph publishes: when the server loaded it, in whole seconds. When the data
+ * last changed is not known from the data (dcterms:modified is the files' day, and a page also depends on the code
+ * that renders it and on the day it was rendered), but nothing the server sends changes while it runs on one
+ * Graph, so "not modified since it was loaded" is never a false 304.
+ */
+export function lastModifiedOf(builtAt: Date): string {
+  return new Date(Math.floor(builtAt.getTime() / 1000) * 1000).toUTCString();
 }
 
 export function prepare(rep: Representation, acceptEncoding: string | undefined, opts: RespondOptions = {}): Prepared {
   const status = opts.status ?? 200;
-  const gz = rep.gzipped();
-  const useGzip = gz !== undefined && acceptsGzip(acceptEncoding);
-  const vary = gz ? [...(opts.vary ?? []), 'Accept-Encoding'] : [...(opts.vary ?? [])];
-  const etag = rep.etag ? (useGzip ? `${rep.etag.slice(0, -1)}-gz"` : rep.etag) : '';
+  const coding = chooseCoding(acceptEncoding);
+  const coded = coding ? rep.encoded(coding) : undefined;
+  // Whether the body is large enough to be compressed at all: only then does the response vary on Accept-Encoding.
+  const sizeable = rep.body.byteLength >= MIN_COMPRESS_BYTES;
+  const vary = sizeable ? [...(opts.vary ?? []), 'Accept-Encoding'] : [...(opts.vary ?? [])];
+  const etag = rep.etag ? (coding && coded ? codedEtag(rep.etag, coding) : rep.etag) : '';
   const headers: Record<string, string> = {
     'content-type': rep.contentType,
     'cache-control': opts.cacheControl ?? (status === 200 ? 'public, max-age=3600' : 'public, max-age=60'),
@@ -57,14 +64,17 @@ export function prepare(rep: Representation, acceptEncoding: string | undefined,
     ...securityHeaders(rep.contentType),
   };
   if (etag) headers.etag = etag;
+  const modifiedAt = status === 200 && opts.lastModified ? Date.parse(opts.lastModified) : undefined;
+  if (modifiedAt !== undefined) headers['last-modified'] = opts.lastModified as string;
   if (vary.length) headers.vary = vary.join(', ');
   if (opts.contentLocation) headers['content-location'] = opts.contentLocation;
   if (opts.lang) headers['content-language'] = opts.lang;
+  if (opts.link) headers.link = opts.link;
   const notModified = { ...headers };
-  const body = useGzip && gz ? gz : rep.body;
-  if (useGzip) headers['content-encoding'] = 'gzip';
+  const body = coded ?? rep.body;
+  if (coding && coded) headers['content-encoding'] = coding;
   headers['content-length'] = String(body.byteLength);
-  return { status, etag: status === 200 ? etag : '', body, headers, notModified };
+  return { status, etag: status === 200 ? etag : '', body, headers, notModified, modifiedAt };
 }
 
 /** The raw Node.js request, when @hono/node-server serves the app (absent in app.request() tests). */
@@ -72,11 +82,22 @@ interface NodeBindings {
   incoming?: { url?: string; headers: Record<string, string | string[] | undefined> };
 }
 
-/** Sends a prepared response, or its 304 when If-None-Match names its ETag. */
+/**
+ * Sends a prepared response, or its 304 when If-None-Match names its ETag, or, when there is no If-None-Match
+ * (which wins when both are sent, RFC 9110 §13.2.2), when If-Modified-Since is no earlier than its Last-Modified.
+ */
 export function send(c: Context, p: Prepared): Response {
   if (p.etag) {
     const inm = header(c, 'if-none-match');
-    if (inm && matchesEtag(inm, p.etag)) return new Response(null, { status: 304, headers: p.notModified });
+    if (inm) {
+      if (matchesEtag(inm, p.etag)) return new Response(null, { status: 304, headers: p.notModified });
+      return new Response(p.body, { status: p.status, headers: p.headers });
+    }
+  }
+  if (p.modifiedAt !== undefined) {
+    const ims = header(c, 'if-modified-since');
+    // An unparseable date is ignored (RFC 9110 §13.1.3), as NaN compares false.
+    if (ims && p.modifiedAt <= Date.parse(ims)) return new Response(null, { status: 304, headers: p.notModified });
   }
   return new Response(p.body, { status: p.status, headers: p.headers });
 }

@@ -11,15 +11,19 @@ import {
   SUFFIXES as DOCUMENT_SUFFIXES,
   type Format,
   formatParam,
+  LANGS,
   type Lang,
   langParam,
+  MEDIA_TYPES,
   negotiateFormat,
   negotiateLang,
   OFFERED,
+  RDF_FORMATS,
   splitSuffix,
+  suffixOf,
 } from './formats.ts';
 import { Publisher, type PublishOptions, type Representation } from './publisher.ts';
-import { type Prepared, prepare, ResponseCache, send } from './respond.ts';
+import { lastModifiedOf, type Prepared, prepare, ResponseCache, send } from './respond.ts';
 
 /** What a client may try on a document; all are refused (405 with Allow). */
 const WRITE_METHODS = ['POST', 'PUT', 'DELETE', 'PATCH'];
@@ -44,7 +48,9 @@ function mountLinkedData(app: Hono, { graph, config }: AppContext, options: Link
     search: `${config.publicBase}search`,
     sitemapMaxUrls: options.sitemapMaxUrls,
   });
-  const h = handlers(pub);
+  // Everything published here is fixed for the life of the Graph: one Last-Modified for all of it.
+  const lastModified = lastModifiedOf(graph.builtAt);
+  const h = handlers(pub, lastModified);
   const cache = options.responseCache ?? new ResponseCache();
   /**
    * Answers from the prepared-response cache; computes (and keeps) the response on a miss. A 404 is not kept: its
@@ -68,7 +74,7 @@ function mountLinkedData(app: Hono, { graph, config }: AppContext, options: Link
         });
       });
   const file = (c: Context, rep: Representation | Promise<Representation>) =>
-    Promise.resolve(rep).then((r) => prepare(r, c.req.header('accept-encoding')));
+    Promise.resolve(rep).then((r) => prepare(r, c.req.header('accept-encoding'), { lastModified }));
 
   get('/', (c) => h.home(c, undefined));
   get('/index.html', (c) => h.home(c, 'en'));
@@ -114,7 +120,41 @@ function choose(c: Context, fixed: { format?: Format; lang?: Lang }, rdfFirst = 
   return { format, lang, vary };
 }
 
-function handlers(pub: Publisher) {
+/**
+ * `target` (a path from the site's root) as a reference relative to the request's path, so that the Link header
+ * stays short and holds behind a proxy that serves the site under a prefix.
+ */
+export function relativeRef(requestPath: string, target: string): string {
+  const from = requestPath.replace(/^\//, '').split('/').slice(0, -1);
+  const to = target.split('/');
+  let common = 0;
+  while (common < from.length && common < to.length - 1 && from[common] === to[common]) common++;
+  const ref = `${'../'.repeat(from.length - common)}${to.slice(common).join('/')}`;
+  // A first segment with a colon would read as a scheme.
+  return /^[^/]*:/.test(ref) ? `./${ref}` : ref;
+}
+
+/**
+ * The Link header of a document in `format` (and `lang`): every other format as rel="alternate" with its type,
+ * the list the HTML page's <link rel=alternate> elements carry, and for a page the other language's page.
+ */
+export function documentLink(requestPath: string, key: string, format: Format, lang: Lang): string {
+  const links: string[] = [];
+  for (const f of ['html' as const, ...RDF_FORMATS]) {
+    if (f === format) continue;
+    links.push(`<${relativeRef(requestPath, key + suffixOf(f, lang))}>; rel="alternate"; type="${MEDIA_TYPES[f]}"`);
+  }
+  if (format === 'html') {
+    for (const other of LANGS) {
+      if (other === lang) continue;
+      const ref = relativeRef(requestPath, key + suffixOf('html', other));
+      links.push(`<${ref}>; rel="alternate"; type="text/html"; hreflang="${other}"`);
+    }
+  }
+  return links.join(', ');
+}
+
+function handlers(pub: Publisher, lastModified: string) {
   const { iris } = pub;
 
   /** Unknown identifier: 404 in the format the client asked for (plain text when it accepts none). */
@@ -135,8 +175,11 @@ function handlers(pub: Publisher) {
       if (!pub.has(key)) return notFound(c, `${iris.base}id/${rest}`);
       const choice = choose(c, {});
       if (!choice) throw notAcceptable(OFFERED);
+      const location = iris.docUrl(key, choice.format, choice.lang);
       const headers = {
-        location: iris.docUrl(key, choice.format, choice.lang),
+        location,
+        // What describes the thing: the document the 303 sends the client to, in the format it chose.
+        link: `<${location}>; rel="describedby"; type="${MEDIA_TYPES[choice.format]}"`,
         vary: 'Accept, Accept-Language',
         'cache-control': 'public, max-age=3600',
         'access-control-allow-origin': '*',
@@ -164,6 +207,8 @@ function handlers(pub: Publisher) {
         vary: choice.vary,
         contentLocation: negotiated ? iris.docUrl(stem, choice.format, choice.lang) : undefined,
         lang: choice.format === 'html' ? choice.lang : undefined,
+        lastModified,
+        link: documentLink(c.req.path, stem, choice.format, choice.lang),
       });
     },
 
@@ -176,11 +221,13 @@ function handlers(pub: Publisher) {
         return prepare(rep, c.req.header('accept-encoding'), {
           vary: choice.vary,
           contentLocation: iris.docUrl('doc/dataset/npcsc-kg', choice.format),
+          lastModified,
         });
       }
       return prepare(await pub.home(choice.lang), c.req.header('accept-encoding'), {
         vary: choice.vary,
         lang: choice.lang,
+        lastModified,
       });
     },
   };

@@ -1,6 +1,7 @@
 // Answers kept for the life of one Graph (it never changes while serving), least recently used out first, bounded in entries and bytes.
 import { createHash } from 'node:crypto';
 import { BoundedCache, headersBytes, stringBytes } from '../http/caching.ts';
+import type { Variants } from '../http/compress.ts';
 
 export interface Answer {
   status: number;
@@ -8,13 +9,22 @@ export interface Answer {
   headers: Record<string, string>;
   /** The strong validator of the body; undefined for answers that must not be reused. */
   etag: string | undefined;
+  /** The body as bytes and its compressed copies (each made once, on first use), with their headers. */
+  variants?: Variants;
 }
 
-/** SPARQL answers, each counted for its key (BoundedCache), its text, headers and ETag as V8 holds them. */
+/**
+ * SPARQL answers, each counted for its key (BoundedCache), its text, headers and ETag as V8 holds them, and its
+ * bytes and compressed copies once made (the Executor remeasures an answer when a copy is added).
+ */
 export class AnswerCache extends BoundedCache<Answer> {
   constructor(maxEntries = 2_000, maxBytes = 64 * 1024 * 1024) {
     super(
-      (answer) => stringBytes(answer.body) + headersBytes(answer.headers) + stringBytes(answer.etag ?? ''),
+      (answer) =>
+        stringBytes(answer.body) +
+        headersBytes(answer.headers) +
+        stringBytes(answer.etag ?? '') +
+        (answer.variants?.bytes ?? 0),
       maxEntries,
       maxBytes,
     );

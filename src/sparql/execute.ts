@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { header, matchesEtag } from '../http/caching.ts';
+import { Variants } from '../http/compress.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
 import { serviceRefusal } from '../outbound.ts';
 import { prepareStore } from '../store/open.ts';
@@ -59,6 +60,8 @@ export function checkServices(parsed: Extract<Parsed, { kind: 'query' }>, allowl
 
 export class Executor {
   private readonly answers = new AnswerCache();
+  /** The keys each kept answer is under, so that all are counted again when a compressed copy is added. */
+  private readonly keysOf = new WeakMap<Answer, string[]>();
   /** Answers being computed, by cache key: the same request arriving meanwhile waits for that run. */
   private readonly running = new Map<string, Promise<Answer>>();
 
@@ -133,7 +136,19 @@ export class Executor {
   }
 
   remember(key: string, answer: Answer): void {
-    if (answer.etag) this.answers.set(`=${key}`, answer);
+    if (answer.etag) this.keep(`=${key}`, answer);
+  }
+
+  private keep(key: string, answer: Answer): void {
+    this.answers.set(key, answer);
+    const keys = this.keysOf.get(answer);
+    if (!keys) this.keysOf.set(answer, [key]);
+    else if (!keys.includes(key)) keys.push(key);
+  }
+
+  /** Counts an answer again under each of its keys: a compressed copy was just made. */
+  private grew(answer: Answer): void {
+    for (const key of this.keysOf.get(answer) ?? []) this.answers.remeasure(key);
   }
 
   /**
@@ -175,7 +190,9 @@ export class Executor {
       if (done.cutBy === 'bytes') headers['results-limit-bytes'] = String(plan.job.maxBytes);
     }
     const answer: Answer = { status: 200, body: done.body, headers, etag };
-    if (cacheKey) this.answers.set(cacheKey, answer);
+    // Compressed once per kept answer (on the first request that takes each coding), not once per request.
+    answer.variants = new Variants(done.body, headers, etag, () => this.grew(answer));
+    if (cacheKey) this.keep(cacheKey, answer);
     return answer;
   }
 }
@@ -184,14 +201,18 @@ export class Executor {
 export const wantsFresh = (c: Context): boolean =>
   /\bno-cache\b/i.test(header(c, 'cache-control') ?? '') || /\bno-cache\b/i.test(header(c, 'pragma') ?? '');
 
-/** Makes the response for `answer`, or a 304 when the client's If-None-Match already names it. */
+/**
+ * Makes the response for `answer`, compressed when the client accepts it and the body is sizeable, or a 304 when
+ * the client's If-None-Match already names the ETag of what it would get.
+ */
 export function respond(answer: Answer, c: Context): Response {
+  answer.variants ??= new Variants(answer.body, answer.headers, answer.etag);
+  const v = answer.variants.pick(header(c, 'accept-encoding'));
   const conditional = c.req.method === 'GET' || c.req.method === 'HEAD';
-  if (conditional && matchesEtag(header(c, 'if-none-match'), answer.etag)) {
-    const { 'content-type': _type, ...rest } = answer.headers;
-    return new Response(null, { status: 304, headers: rest });
+  if (conditional && matchesEtag(header(c, 'if-none-match'), v.etag)) {
+    return new Response(null, { status: 304, headers: v.notModified });
   }
-  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  return new Response(v.body, { status: answer.status, headers: v.headers });
 }
 
 function asHttpError(e: unknown): Error {

@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { type AppContext, QUERY_PAGE_CSP, SECURITY_HEADERS, securityHeaders } from '../http/app.ts';
 import { matchesEtag } from '../http/caching.ts';
+import { Variants } from '../http/compress.ts';
 import { notFound } from '../http/errors.ts';
 import type { QueryFile } from '../rdf/queries.ts';
 import { etagOf } from './cache.ts';
@@ -121,16 +122,22 @@ its service description in Turtle, N-Triples, JSON-LD or RDF/XML. The example qu
 `;
   const body = String(page);
   const etag = etagOf(graph.hash, 'query-page', body);
-  return (c) => {
-    const headers = {
+  // Compressed once per coding, on first use: the page is some kilobytes of HTML and JSON (the examples).
+  const variants = new Variants(
+    body,
+    {
       'content-type': 'text/html; charset=utf-8',
       ...securityHeaders('text/html', QUERY_PAGE_CSP),
       'cache-control': 'public, max-age=300',
       vary: 'Accept',
-      etag,
-    };
-    if (matchesEtag(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
-    return new Response(body, { headers });
+    },
+    etag,
+  );
+  return (c) => {
+    const v = variants.pick(c.req.header('accept-encoding'));
+    if (matchesEtag(c.req.header('if-none-match'), v.etag))
+      return new Response(null, { status: 304, headers: v.notModified });
+    return new Response(v.body, { headers: v.headers });
   };
 }
 

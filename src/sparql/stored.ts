@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { matchesEtag } from '../http/caching.ts';
 import { clientAddress } from '../http/client.ts';
+import { Variants } from '../http/compress.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { FN } from '../rdf/ns.ts';
 import { loadQueryDir, type ParamType, type QueryFile, rebaseQuery } from '../rdf/queries.ts';
@@ -197,19 +198,24 @@ export function openApi(ctx: AppContext, stored: readonly StoredQuery[]): object
   };
 }
 
-/** Serves /api/openapi.json from one serialization, with ETag. */
+/** Serves /api/openapi.json from one serialization, with ETag, compressed (once per coding) when accepted. */
 export function openApiHandler(ctx: AppContext, stored: readonly StoredQuery[]) {
   const body = `${JSON.stringify(openApi(ctx, stored), null, 2)}\n`;
   const etag = etagOf(ctx.graph.hash, body);
-  const headers = {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': CACHE_CONTROL,
+  const variants = new Variants(
+    body,
+    {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': CACHE_CONTROL,
+      ...CORS_HEADERS,
+      ...SECURITY_HEADERS,
+    },
     etag,
-    ...CORS_HEADERS,
-    ...SECURITY_HEADERS,
-  };
+  );
   return (c: Context): Response => {
-    if (matchesEtag(c.req.header('if-none-match'), etag)) return new Response(null, { status: 304, headers });
-    return new Response(body, { headers });
+    const v = variants.pick(c.req.header('accept-encoding'));
+    if (matchesEtag(c.req.header('if-none-match'), v.etag))
+      return new Response(null, { status: 304, headers: v.notModified });
+    return new Response(v.body, { headers: v.headers });
   };
 }

@@ -217,7 +217,7 @@ describe('A document under /doc/', () => {
 
   it('is gzipped when the client accepts gzip, with its own ETag', async () => {
     const plain = await get('/doc/office/secretary-general.ttl');
-    const zipped = await get('/doc/office/secretary-general.ttl', { 'accept-encoding': 'gzip, deflate, br' });
+    const zipped = await get('/doc/office/secretary-general.ttl', { 'accept-encoding': 'gzip, deflate' });
     expect(zipped.headers.get('content-encoding')).toBe('gzip');
     expect(zipped.headers.get('vary')).toMatch(/Accept-Encoding/);
     expect(zipped.headers.get('etag')).not.toBe(plain.headers.get('etag'));

@@ -147,7 +147,7 @@ describe('The answers of /sparql', () => {
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[\w-]+"$/);
     expect(first.headers.get('cache-control')).toBe('public, max-age=300');
-    expect(first.headers.get('vary')).toBe('Accept');
+    expect(first.headers.get('vary')).toBe('Accept, Accept-Encoding');
     const again = await get(s.app, HOLDERS, { 'if-none-match': etag ?? '' });
     expect(again.status).toBe(304);
     expect(await again.text()).toBe('');
