@@ -1,5 +1,4 @@
 // The process around the app: reads options and environment, builds the Graph, listens, shuts down on SIGTERM.
-
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -43,11 +42,16 @@ export const SOCKET_LIMITS: Readonly<SocketLimits> = {
   headerBytes: 256 << 10,
 };
 
-/** Node's answers to a client's broken request, as it gives them when no one listens for clientError. */
-const CLIENT_ERRORS: Record<string, [number, string]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+/** Node's answers to a client's broken request (by its error code; any other is a 400), each with words of ours. */
+const CLIENT_ERRORS: Record<string, (limit: number) => [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: (limit) => [
+    431,
+    'Request Header Fields Too Large',
+    `request line and headers larger than ${limit} bytes; send a long query by POST`,
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: () => [408, 'Request Timeout', 'request not received in time'],
 };
+const MALFORMED = (): [number, string, string] => [400, 'Bad Request', 'malformed request'];
 
 /**
  * Answers a request Node's parser refused before any route: as Node would (408, 400), but with a body that says
@@ -56,13 +60,7 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, limit: number): void {
   const sent = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
   if (socket.writable && !sent) {
-    const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
-    const message =
-      status === 431
-        ? `request line and headers larger than ${limit} bytes; send a long query by POST`
-        : status === 408
-          ? 'request not received in time'
-          : 'malformed request';
+    const [status, reason, message] = (CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED)(limit);
     socket.write(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(message) + 1}\r\nConnection: close\r\n\r\n${message}\n`,
     );

@@ -310,7 +310,7 @@ export class QueryPool {
 
   private spawn(): void {
     const kind = this.init.store?.kind ?? 'memory';
-    const worker = newThread(kind, this.memoryMb, this.init.dump?.fd);
+    const worker = new Runner(kind, this.memoryMb, this.init.dump?.fd);
     this.started++;
     worker.unref();
     const t = new Thread(worker);
@@ -485,7 +485,8 @@ const STDERR_TAIL = 8 << 10;
  * A query runner: a child process, not a worker thread. V8 aborts the whole process when one allocation crosses a
  * heap limit by more than a few megabytes (a string doubled until it is hundreds of megabytes, say), and a worker's
  * `resourceLimits` cannot prevent that (nodejs/node#47224): in a process of its own, such a query ends its runner
- * only. The API is the part of a Worker's the pool uses.
+ * only. The API is the part of a Worker's the pool uses. Only a runner over the memory store runs Comunica, so only
+ * that one loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
  */
 class Runner {
   private readonly child: ChildProcess;
@@ -520,10 +521,6 @@ class Runner {
     if (event === 'exit') this.onExit.push(f as (code: number | null, oom: boolean) => void);
     else this.child.on(event, f as (...a: unknown[]) => void);
   }
-  once(event: 'error' | 'exit', f: () => void): void {
-    if (event === 'exit') this.onExit.push(f);
-    else this.child.once('error', f);
-  }
   /** What the runner last wrote to stderr (its own fault's trace), for the operator's log. */
   get stderr(): string {
     return this.tail.trim();
@@ -546,14 +543,6 @@ class Runner {
       this.child.kill('SIGKILL');
     });
   }
-}
-
-/**
- * A query runner for a store of this kind. Only a runner over the memory store runs Comunica, so only that one
- * loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
- */
-function newThread(kind: StoreConfig['kind'], memoryMb: number, dumpFd?: number): Runner {
-  return new Runner(kind, memoryMb, dumpFd);
 }
 
 const pools = new WeakMap<Graph, Map<string, QueryPool>>();

@@ -246,7 +246,7 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
 
 /**
  * Over the memory store, loads Comunica and warms it before the data arrives; then takes the store and answers
- * jobs one at a time. Over Oxigraph or a remote store (workerData.comunica false) Comunica is never loaded.
+ * jobs one at a time. Over Oxigraph or a remote store (started with `no-comunica`) Comunica is never loaded.
  */
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
