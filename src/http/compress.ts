@@ -1,6 +1,6 @@
 // Content-coding for every sizeable text answer: which coding Accept-Encoding picks (br over gzip), and bodies compressed once with their own ETag.
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { headersBytes } from './caching.ts';
+import { headersBytes, matchesEtag } from './caching.ts';
 
 export type Coding = 'br' | 'gzip';
 
@@ -107,6 +107,16 @@ export class Variants {
       this.grew?.();
     }
     return v;
+  }
+
+  /**
+   * The response for a request with these Accept-Encoding and If-None-Match headers: the picked variant, or its
+   * 304 when the client holds it (pass no If-None-Match where the method is not conditional).
+   */
+  respond(acceptEncoding: string | null | undefined, ifNoneMatch: string | null | undefined, status = 200): Response {
+    const v = this.pick(acceptEncoding);
+    if (matchesEtag(ifNoneMatch, v.etag)) return new Response(null, { status: 304, headers: v.notModified });
+    return new Response(v.body, { status, headers: v.headers });
   }
 
   /** Bytes held: the body, each compressed copy made so far, and the header objects of each. */

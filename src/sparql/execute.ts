@@ -1,7 +1,7 @@
 // Runs a planned query through the answer cache and the worker pool, and turns the answer into a response: ETag, 304, Cache-Control, limits.
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
-import { header, matchesEtag } from '../http/caching.ts';
+import { header } from '../http/caching.ts';
 import { Variants } from '../http/compress.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
 import { serviceRefusal } from '../outbound.ts';
@@ -207,12 +207,12 @@ export const wantsFresh = (c: Context): boolean =>
  */
 export function respond(answer: Answer, c: Context): Response {
   answer.variants ??= new Variants(answer.body, answer.headers, answer.etag);
-  const v = answer.variants.pick(header(c, 'accept-encoding'));
   const conditional = c.req.method === 'GET' || c.req.method === 'HEAD';
-  if (conditional && matchesEtag(header(c, 'if-none-match'), v.etag)) {
-    return new Response(null, { status: 304, headers: v.notModified });
-  }
-  return new Response(v.body, { status: answer.status, headers: v.headers });
+  return answer.variants.respond(
+    header(c, 'accept-encoding'),
+    conditional ? header(c, 'if-none-match') : undefined,
+    answer.status,
+  );
 }
 
 function asHttpError(e: unknown): Error {

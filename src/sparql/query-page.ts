@@ -134,10 +134,7 @@ its service description in Turtle, N-Triples, JSON-LD or RDF/XML. The example qu
     etag,
   );
   return (c) => {
-    const v = variants.pick(c.req.header('accept-encoding'));
-    if (matchesEtag(c.req.header('if-none-match'), v.etag))
-      return new Response(null, { status: 304, headers: v.notModified });
-    return new Response(v.body, { headers: v.headers });
+    return variants.respond(c.req.header('accept-encoding'), c.req.header('if-none-match'));
   };
 }
 

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import type { Context } from 'hono';
 import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
-import { matchesEtag } from '../http/caching.ts';
 import { clientAddress } from '../http/client.ts';
 import { Variants } from '../http/compress.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
@@ -213,9 +212,6 @@ export function openApiHandler(ctx: AppContext, stored: readonly StoredQuery[]) 
     etag,
   );
   return (c: Context): Response => {
-    const v = variants.pick(c.req.header('accept-encoding'));
-    if (matchesEtag(c.req.header('if-none-match'), v.etag))
-      return new Response(null, { status: 304, headers: v.notModified });
-    return new Response(v.body, { headers: v.headers });
+    return variants.respond(c.req.header('accept-encoding'), c.req.header('if-none-match'));
   };
 }
