@@ -67,7 +67,18 @@ export function authorization(header: string, creds: Credentials, method: string
 export function authenticatingFetch(base: typeof fetch, creds: Credentials): typeof fetch {
   return async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const first = await base(url, init);
+    const first = await base(url, init).catch(async (e: unknown) => {
+      // A store that refuses an unsigned request before reading its body may close the connection while the body
+      // is still being sent (Virtuoso does, now and then, for a graph of some hundred kilobytes). The challenge is
+      // then asked for by a GET, which carries nothing and changes nothing; the request itself goes once, signed.
+      if (init?.body == null) throw e;
+      const probe = await base(url, { method: 'GET', headers: { accept: '*/*' }, signal: init.signal ?? null });
+      if (probe.status !== 401) {
+        await probe.body?.cancel();
+        throw e;
+      }
+      return probe;
+    });
     const asked = first.headers.get('www-authenticate');
     if (first.status !== 401 || !asked) return first;
     const auth = authorization(asked, creds, init?.method ?? 'GET', url);
