@@ -2,16 +2,9 @@
 import type { Server, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from './config.ts';
-import { createApp, SECURITY_HEADERS } from './http/app.ts';
-import { ROUTES } from './http/routes.ts';
-import { loadGraph } from './rdf/graph.ts';
-import { prepareStore } from './store/open.ts';
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
+import { SECURITY_HEADERS } from './http/headers.ts';
 
 /** What a client may cost the server at the socket, and how long a shutdown waits. */
 export interface SocketLimits {
@@ -178,76 +171,4 @@ export async function listen(port: number, host: string, limits: SocketLimits = 
       return closing;
     },
   };
-}
-
-export async function serveCommand(args: string[], io: Out): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      port: { type: 'string', default: process.env.PORT ?? '3000' },
-      host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
-      base: { type: 'string' },
-      'public-base': { type: 'string' },
-      root: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      'service-allow': { type: 'string', multiple: true },
-      'trusted-proxy': { type: 'string', multiple: true },
-      store: { type: 'string' },
-      endpoint: { type: 'string' },
-      update: { type: 'string' },
-      'graph-store': { type: 'string' },
-      graph: { type: 'string' },
-    },
-  });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be 0-65535, got ${values.port}`);
-  const host = values.host ?? '127.0.0.1';
-  const publicBase = values['public-base'] ?? process.env.PUBLIC_BASE;
-  const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-  const store = storeConfig(values, normaliseBase(values.base ?? DEFAULT_BASE), process.env);
-  // Listen first: with --port 0 the public base must name the port the system chose.
-  const listener = await listen(port, host);
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => {
-    stop = () => {
-      io.err('shutting down: finishing requests in flight\n');
-      void listener.close().then(resolve);
-    };
-  });
-  // A signal during start-up stops the process too.
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  try {
-    const config = makeConfig({
-      ...(values.base ? { base: values.base } : {}),
-      publicBase: publicBase ?? `http://${host.includes(':') ? `[${host}]` : host}:${listener.port}/`,
-      ...(values.root ? { root: values.root } : {}),
-      ...(values['service-allow'] ? { serviceAllowlist: values['service-allow'] } : {}),
-      ...(values['trusted-proxy'] ? { trustedProxies: values['trusted-proxy'] } : {}),
-      ...(timeoutMs ? { limits: { timeoutMs } } : {}),
-      store,
-    });
-    const graph = await loadGraph(config);
-    // A remote store is loaded now (or found to hold this graph already); SPARQL then goes there.
-    const loaded = await prepareStore(graph, config.store);
-    if (loaded?.loaded)
-      io.err(
-        `loaded ${loaded.triples} triples into ${config.store.kind === 'sparql' ? config.store.endpoint : ''} in ${(loaded.ms / 1000).toFixed(1)} s\n`,
-      );
-    // No engine to warm here: queries run on threads, which warm their own (src/sparql/worker.ts).
-    listener.use(createApp(graph, config, ROUTES));
-    io.out(
-      `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${listener.port}/ (public base ${config.publicBase})\n`,
-    );
-  } catch (e) {
-    // Nothing to serve (a data file that does not parse, a build that does not validate): stop listening, so that
-    // the process exits with the error instead of answering 503 for ever.
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-    await listener.close();
-    throw e;
-  }
-  await stopped;
-  return 0;
 }

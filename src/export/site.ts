@@ -13,20 +13,17 @@
 //   nginx.conf                                   the same rules for nginx, negotiating Accept as the server does
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { crashPoint, recover, reportRecovery, writeFolderAtomically } from '../atomic.ts';
-import { type Config, makeConfig } from '../config.ts';
-import { PAGE_CSP, SECURITY_HEADERS } from '../http/app.ts';
+import { crashPoint, writeFolderAtomically } from '../atomic.ts';
+import type { Config } from '../config.ts';
+import { PAGE_CSP, SECURITY_HEADERS } from '../http/headers.ts';
+import { DUMP_TYPES, type DumpName } from '../publish/dumps.ts';
 import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
-import { type Graph, loadGraph } from '../rdf/graph.ts';
-import { DUMP_TYPES, type DumpName } from './dumps.ts';
+import type { Graph } from '../rdf/graph.ts';
 import { nginxAcceptMap } from './nginx-accept.ts';
-
-type Out = { out: (s: string) => void; err: (s: string) => void };
 
 export interface ExportOptions {
   /** Public URL of a live SPARQL endpoint to link to; without one, pages carry no SPARQL links. */
@@ -151,7 +148,7 @@ export function headersFile(pub: Publisher): string {
   const p = prefixOf(pub);
   const rule = (pattern: string, type: string) =>
     `${p}${pattern}\n  Content-Type: ${type}\n  Access-Control-Allow-Origin: *\n`;
-  // The server's security headers (src/http/app.ts owns them) on every file; the pages' policy fits them all.
+  // The server's security headers (src/http/headers.ts owns them) on every file; the pages' policy fits them all.
   const security = Object.entries({ ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP })
     .map(([k, v]) => `  ${k.replace(/(^|-)\w/g, (c) => c.toUpperCase())}: ${v}\n`)
     .join('');
@@ -169,7 +166,7 @@ function nginxString(value: string): string {
 }
 
 /**
- * The headers on every nginx answer, 303 and 404 included (`always`): the server's security headers (src/http/app.ts
+ * The headers on every nginx answer, 303 and 404 included (`always`): the server's security headers (src/http/headers.ts
  * owns them; the pages' policy fits every file, as in _headers) and CORS, as the server sends them.
  */
 function nginxHeaders(indent: string): string {
@@ -241,64 +238,4 @@ error_page 404 ${p}404.html;
 set $npcsc_ext_read $npcsc_ext;
 
 ${locations.join('')}`;
-}
-
-/** `npcsc-kg export --out site/ [--public-base URL] [--base IRI] [--sparql URL] [--search URL] [--root DIR]` */
-export async function exportCommand(args: string[], io: Out): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      out: { type: 'string', default: 'site' },
-      'public-base': { type: 'string' },
-      base: { type: 'string' },
-      root: { type: 'string' },
-      sparql: { type: 'string' },
-      search: { type: 'string' },
-    },
-  });
-  const config = makeConfig({
-    ...(values.base ? { base: values.base } : {}),
-    ...(values['public-base'] ? { publicBase: values['public-base'] } : {}),
-    ...(values.root ? { root: path.resolve(values.root) } : {}),
-  });
-  const out = values.out ?? 'site';
-  // First, before anything can fail: what a crashed export left is put right (the previous export back in place).
-  reportRecovery(recover(out), io);
-  const started = performance.now();
-  const graph = await loadGraph(config);
-  const built = performance.now();
-  const tty = process.stderr.isTTY === true;
-  let shown = -1;
-  const hadExport = existsSync(out);
-  let result: ExportResult;
-  try {
-    result = await exportSite(graph, config, out, {
-      sparqlEndpoint: values.sparql,
-      search: values.search,
-      ...(tty
-        ? {
-            onProgress: (done: number, total: number) => {
-              const pct = Math.floor((done / total) * 100);
-              if (pct === shown && done !== total) return;
-              shown = pct;
-              io.err(`\rexporting ${done}/${total} files (${pct}%)${done === total ? '\n' : ''}`);
-            },
-          }
-        : {}),
-    });
-  } catch (e) {
-    // A disk that is full or read-only: say where, and that the folder there is as it was (the export is atomic).
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!code || !/^E[A-Z]+$/.test(code)) throw e;
-    if (tty && shown >= 0) io.err('\n');
-    throw new Error(
-      `could not write the export to ${out}: ${(e as Error).message}; ${hadExport ? `the previous export in ${out} is unchanged` : 'nothing was written'}`,
-    );
-  }
-  io.out(
-    `exported ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB) to ${values.out} for ${config.publicBase} ` +
-      `in ${((performance.now() - started) / 1000).toFixed(1)} s (graph ${((built - started) / 1000).toFixed(1)} s, ` +
-      `site ${(result.ms / 1000).toFixed(1)} s)\n`,
-  );
-  return 0;
 }

@@ -4,14 +4,14 @@
 // life of the Graph, so a prepared response (status, header object, body) is kept per request signature and
 // answering is a map lookup: the document routes then cost little more than the framework itself.
 import type { Context } from 'hono';
-import { securityHeaders } from '../http/app.ts';
 import { BoundedCache, header, headersBytes, matchesEtag, stringBytes } from '../http/caching.ts';
 import { chooseCoding, codedEtag, MIN_COMPRESS_BYTES } from '../http/compress.ts';
+import { securityHeaders } from '../http/headers.ts';
 import type { Lang } from './formats.ts';
 import type { Representation } from './publisher.ts';
 
-/** The pages' Content-Security-Policy, which src/http/app.ts owns with the other security headers. */
-export { PAGE_CSP as HTML_CSP } from '../http/app.ts';
+/** The pages' Content-Security-Policy, which src/http/headers.ts owns with the other security headers. */
+export { PAGE_CSP as HTML_CSP } from '../http/headers.ts';
 
 export interface RespondOptions {
   status?: number;

@@ -4,9 +4,10 @@
 // (publicBase https://example.org/kg/), the proxy strips the prefix and every link still carries it.
 // Routes are plain paths and wildcards (no regex parameters), so Hono keeps its fast RegExpRouter.
 import type { Context, Hono } from 'hono';
-import { DUMP_NAMES } from '../export/dumps.ts';
-import { type AppContext, type RouteModule, SECURITY_HEADERS } from '../http/app.ts';
 import { methodNotAllowed, notAcceptable } from '../http/errors.ts';
+import { SECURITY_HEADERS } from '../http/headers.ts';
+import type { AppContext, RouteModule } from '../http/route.ts';
+import { DUMP_NAMES } from './dumps.ts';
 import {
   SUFFIXES as DOCUMENT_SUFFIXES,
   type Format,

@@ -1,6 +1,6 @@
 // The calendar check: every xsd:date, xsd:gYearMonth and xsd:gYear literal of the inputs is a real day, month or year in the dataset's range.
 import type { Quad } from 'n3';
-import type { Violation } from './validate.ts';
+import type { Violation } from './graph.ts';
 
 const XSD = 'http://www.w3.org/2001/XMLSchema#';
 

@@ -1,29 +1,41 @@
-// The Graph: load, derive, validate, then an immutable store with its content hash, built once.
-import { createHash, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  constants,
-  copyFileSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-} from 'node:fs';
+// The Graph: one build's immutable store, its content hash and context, and the reports of what the build derived and let through.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { type Quad, Store } from 'n3';
-import { writeFileAtomically } from '../atomic.ts';
-import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
-import { checkDates } from './dates.ts';
-import { type DeriveReport, derive } from './derive.ts';
+import type { Store } from 'n3';
+import { DEFAULT_BASE } from '../config.ts';
 import { FrozenStore } from './frozen.ts';
-import { type Dump, eachLineChunk, InputFileError, listFiles, parseTurtleFile, readUtf8 } from './load.ts';
-import { prefixesFor } from './ns.ts';
-import { loadQueryDir, type QueryFile } from './queries.ts';
-import { toNTriples } from './serialize.ts';
-import { ValidationFailed, type Violation, validate } from './validate.ts';
+import { type Dump, eachLineChunk, InputFileError, readUtf8 } from './load.ts';
+
+/** What the derivation added: its rounds, and the triples each rule contributed. */
+export interface DeriveReport {
+  rounds: number;
+  added: number;
+  perRule: Record<string, number>;
+}
+
+export interface Violation {
+  /** `shacl:<NodeShape>` or `check:<name>`. */
+  source: string;
+  severity: 'violation' | 'warning' | 'info';
+  focus: string;
+  path?: string;
+  value?: string;
+  /** The input file the value was read from, when a check knows it (the calendar check does). */
+  file?: string;
+  message: string;
+}
+
+export class ValidationFailed extends Error {
+  constructor(readonly violations: Violation[]) {
+    super(`validation failed with ${violations.length} violation(s):\n${violations.map(formatViolation).join('\n')}`);
+    this.name = 'ValidationFailed';
+  }
+}
+
+export function formatViolation(v: Violation): string {
+  const where = [v.focus, v.path].filter(Boolean).join(' ');
+  return `  [${v.severity}] ${v.source}: ${where}: ${v.message}${v.value ? ` (value: ${v.value})` : ''}`;
+}
 
 export interface Graph {
   readonly store: Store;
@@ -45,37 +57,6 @@ export interface Graph {
    * cache file, which pruning by another process, a redeploy or a truncation can change under them).
    */
   readonly dump?: Dump;
-}
-
-/**
- * What derives and checks: Comunica over the n3 Store, or Oxigraph over a copy of it. Comunica takes seconds
- * per rule from some ten thousand triples on (measured: 15 s for the rules at 13k triples, far too long at 1M),
- * Oxigraph about a second per rule at 1M; `auto` picks Oxigraph above AUTO_OXIGRAPH asserted triples. Both give
- * the same graph (tests/scale/build.test.ts).
- */
-export type BuildEngine = 'auto' | 'comunica' | 'oxigraph';
-export const AUTO_OXIGRAPH = 20_000;
-
-export interface BuildInputs {
-  /** Turtle files asserted into the graph: the ontology (less shapes) and data. */
-  graphFiles: string[];
-  shapesFiles: string[];
-  rules: QueryFile[];
-  checks: QueryFile[];
-  contextFile: string;
-}
-
-/** What a normal build reads from the repository. */
-export function defaultInputs(root: string): BuildInputs {
-  const ontology = listFiles(path.join(root, 'ontology'), '.ttl');
-  const isShapes = (f: string) => /shapes/.test(path.basename(f));
-  return {
-    graphFiles: [...ontology.filter((f) => !isShapes(f)), ...listFiles(path.join(root, 'data'), '.ttl')],
-    shapesFiles: ontology.filter(isShapes),
-    rules: loadQueryDir(path.join(root, 'queries', 'rules')),
-    checks: loadQueryDir(path.join(root, 'queries', 'checks')),
-    contextFile: path.join(root, 'ontology', 'context.jsonld'),
-  };
 }
 
 /**
@@ -125,216 +106,6 @@ function remoteContext(value: unknown): { key: string; url: string } | undefined
 
 export function hashQuads(ntriples: string): string {
   return createHash('sha256').update(ntriples).digest('hex');
-}
-
-/**
- * Builds the Graph. Throws DataSyntaxError (file:line:column) on bad Turtle, RuleError on a broken rule,
- * and ValidationFailed when a date is no calendar value or a shape or check reports a violation; nothing
- * partial is returned.
- */
-export async function buildGraph(
-  config: Config,
-  inputs: BuildInputs = defaultInputs(config.root),
-  engine: BuildEngine = 'auto',
-): Promise<Graph> {
-  const { base, root } = config;
-  const store = new Store();
-  const badDates: Violation[] = [];
-  for (const file of inputs.graphFiles) {
-    const quads = parseTurtleFile(file, base, root);
-    badDates.push(...checkDates(quads, path.relative(root, file) || file));
-    store.addQuads(quads);
-  }
-  // Refused before any rule runs: a rule would derive bounds and durations from a day that does not exist.
-  if (badDates.length > 0) throw new ValidationFailed(badDates);
-  const asserted = store.size;
-  const shapes: Quad[] = inputs.shapesFiles.flatMap((f) => parseTurtleFile(f, base, root));
-
-  const useOxigraph = engine === 'oxigraph' || (engine === 'auto' && asserted > AUTO_OXIGRAPH);
-  // Loaded only when used: the small graph and a server starting from the cache never pay for the WASM module.
-  const copy = useOxigraph
-    ? (await import('../store/oxigraph.ts')).OxigraphBackend.fromQuads(store.getQuads(null, null, null, null))
-    : undefined;
-  let derivation: DeriveReport;
-  let results: Violation[];
-  try {
-    derivation = await derive(store, inputs.rules, base, 8, copy?.ruleEngine());
-    results = await validate(store, shapes, inputs.checks, base, copy?.checkRunner());
-  } finally {
-    copy?.close();
-  }
-  const violations = results.filter((r) => r.severity === 'violation');
-  if (violations.length > 0) throw new ValidationFailed(violations);
-
-  const nt = await toNTriples(store.getQuads(null, null, null, null));
-  return {
-    store,
-    base,
-    hash: hashQuads(nt),
-    prefixes: prefixesFor(base),
-    context: loadContext(inputs.contextFile, base, root),
-    counts: { asserted, derived: store.size - asserted, total: store.size },
-    warnings: results.filter((r) => r.severity !== 'violation'),
-    derivation,
-    builtAt: new Date(),
-  };
-}
-
-/** Files whose content decides what a build produces: the inputs and the code that derives and validates. */
-function buildDigest(config: Config, inputs: BuildInputs): string {
-  // The code is where this file is, not under config.root (which holds only the inputs).
-  const code = [
-    ...listFiles(path.join(PROJECT_ROOT, 'src', 'rdf'), '.ts'),
-    // The Oxigraph build path (src/store/: the engine, and the rewrite of the fn: functions).
-    ...['backend.ts', 'oxigraph.ts', 'portable.ts'].map((f) => path.join(PROJECT_ROOT, 'src', 'store', f)),
-    path.join(PROJECT_ROOT, 'src', 'sparql', 'engine.ts'),
-  ];
-  const files = [...inputs.graphFiles, ...inputs.shapesFiles, ...inputs.rules.map((r) => r.file)];
-  const h = createHash('sha256').update(config.base);
-  for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile]) {
-    h.update(`\0${path.relative(config.root, f)}\0`).update(readFileSync(f));
-  }
-  for (const f of code) h.update(`\0${path.relative(PROJECT_ROOT, f)}\0`).update(readFileSync(f));
-  return h.digest('hex');
-}
-
-interface CacheMeta {
-  digest: string;
-  hash: string;
-  counts: Graph['counts'];
-  warnings: Violation[];
-  derivation: DeriveReport;
-}
-
-/**
- * The Graph, from the build cache when nothing that decides its content has changed since it was built and
- * validated; otherwise built (and cached). Start-up then costs a parse of N-Triples, not a derivation.
- */
-/** Where the build cache keeps the graph of `config` (whether or not it has been built yet). */
-export function cacheFiles(config: Config, inputs: BuildInputs = defaultInputs(config.root)) {
-  const digest = buildDigest(config, inputs);
-  const dir = path.join(config.root, 'node_modules', '.cache', 'npcsc-kg');
-  return { digest, dir, ntFile: path.join(dir, `${digest}.nt`), metaFile: path.join(dir, `${digest}.json`) };
-}
-
-export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
-  const { digest, dir, ntFile, metaFile } = cacheFiles(config, inputs);
-  try {
-    // Only regular files are read: a directory, a link, a pipe (which would block the read for ever) or a socket
-    // in an entry's place is damage like any other, and rebuilt.
-    if (!isFile(metaFile) || !isFile(ntFile)) throw new Error('no usable cache entry');
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
-    const dump = meta.digest === digest ? pinDump(ntFile, meta.hash) : undefined;
-    if (dump) {
-      const store = readNTriples(dump.fd);
-      // Marks the entry as in use, so that pruning (below) leaves it; a read-only cache is left as it is.
-      try {
-        const now = new Date();
-        utimesSync(metaFile, now, now);
-      } catch {}
-      return {
-        store,
-        base: config.base,
-        hash: meta.hash,
-        prefixes: prefixesFor(config.base),
-        context: loadContext(inputs.contextFile, config.base, config.root),
-        counts: meta.counts,
-        warnings: meta.warnings,
-        derivation: meta.derivation,
-        builtAt: new Date(),
-        ntFile,
-        dump,
-      };
-    }
-  } catch {
-    // No usable cache entry: build.
-  }
-  const graph = await buildGraph(config, inputs);
-  try {
-    // Whatever stands where the entry goes, of whatever kind, goes first: a rename cannot replace a directory.
-    for (const f of [metaFile, ntFile]) rmSync(f, { recursive: true, force: true });
-    const nt = await toNTriples(graph.store.getQuads(null, null, null, null));
-    const meta: CacheMeta = {
-      digest,
-      hash: graph.hash,
-      counts: graph.counts,
-      warnings: [...graph.warnings],
-      derivation: graph.derivation,
-    };
-    // The dump first: an entry is read only through its meta file, which comes last.
-    writeFileAtomically(ntFile, nt);
-    writeFileAtomically(metaFile, JSON.stringify(meta));
-    pruneCache(dir);
-    const dump = pinDump(ntFile, graph.hash);
-    return dump ? { ...graph, ntFile, dump } : { ...graph, ntFile };
-  } catch {
-    // A read-only checkout still serves; it only rebuilds at every start.
-  }
-  return graph;
-}
-
-function isFile(file: string): boolean {
-  try {
-    return lstatSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Closes a pinned dump's descriptor once nothing holds the dump (its Graph and every pool over it are gone). */
-const unpin = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {}
-});
-
-/**
- * A private copy of the cache file `ntFile`, if its bytes hash to `hash`: copied (a reflink where the file system
- * can), opened, and unlinked at once, so no other process (pruning, `npm ci`, an editor) can remove or change
- * it; its blocks stay for as long as the descriptor is open. Undefined when the file is missing or its bytes
- * are not those of `hash`.
- */
-function pinDump(ntFile: string, hash: string): Dump | undefined {
-  const copy = `${ntFile}.${process.pid}.${randomUUID()}.pin`;
-  let fd: number;
-  try {
-    copyFileSync(ntFile, copy, constants.COPYFILE_FICLONE);
-    fd = openSync(copy, 'r');
-  } catch {
-    return undefined;
-  } finally {
-    rmSync(copy, { force: true });
-  }
-  if (hashFile(fd) !== hash) {
-    closeSync(fd);
-    return undefined;
-  }
-  const dump: Dump = { fd, hash };
-  unpin.register(dump, fd);
-  return dump;
-}
-
-/** Cache entries not used for this long are removed when a new one is written. */
-const CACHE_UNUSED_MS = 7 * 24 * 3600 * 1000;
-
-/**
- * Removes the build cache's entries (digest.json and digest.nt) unused for CACHE_UNUSED_MS: every change to the
- * inputs or the build code makes a new entry, and a 1M-triple one is 166 MB. A recent entry stays, since another
- * process (a server, a query thread) may be reading it.
- */
-function pruneCache(dir: string): void {
-  const cutoff = Date.now() - CACHE_UNUSED_MS;
-  for (const name of readdirSync(dir)) {
-    const m = /^([0-9a-f]{64})\.json$/.exec(name);
-    if (!m) continue;
-    try {
-      if (statSync(path.join(dir, name)).mtimeMs >= cutoff) continue;
-      rmSync(path.join(dir, `${m[1]}.nt`), { force: true });
-      rmSync(path.join(dir, name), { force: true });
-    } catch {
-      // Another process pruned it first.
-    }
-  }
 }
 
 /** sha256 of a file (or open descriptor), read in chunks (the digest hashQuads gives its text). */

@@ -39,3 +39,12 @@ export function prefixesFor(base: string): Record<string, string> {
 
 export const ontologyIri = (base: string): string => `${base}ontology`;
 export const vocab = (base: string, term: string): string => `${base}ontology#${term}`;
+
+/** Shortens an IRI with the first matching prefix, for people reading a terminal. */
+export function compactIri(iri: string, prefixes: Record<string, string>): string {
+  let best: [string, string] | undefined;
+  for (const [p, ns] of Object.entries(prefixes)) {
+    if (iri.startsWith(ns) && (!best || ns.length > best[1].length)) best = [p, ns];
+  }
+  return best ? `${best[0]}:${iri.slice(best[1].length)}` : `<${iri}>`;
+}

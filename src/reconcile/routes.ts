@@ -1,8 +1,8 @@
 // The reconciliation service's routes: /reconcile (manifest, queries, extension), its suggest, preview and property services; CORS always, JSONP on GET.
 import type { Context } from 'hono';
-import type { RouteModule } from '../http/app.ts';
-import { securityHeaders } from '../http/app.ts';
 import { badRequest, HttpError } from '../http/errors.ts';
+import { securityHeaders } from '../http/headers.ts';
+import type { RouteModule } from '../http/route.ts';
 import { buildCatalogue } from '../search/catalogue.ts';
 import { readBody } from '../sparql/protocol.ts';
 import { parseJson, RECONCILE_LIMITS, ReconcileService } from './service.ts';

@@ -1,7 +1,8 @@
 // The search route: /search?q= answers an HTML page in the site's frame (English or Chinese), or JSON for scripts (Accept or format=json).
 import type { Context } from 'hono';
-import { type RouteModule, securityHeaders } from '../http/app.ts';
 import { HttpError, notAcceptable } from '../http/errors.ts';
+import { securityHeaders } from '../http/headers.ts';
+import type { RouteModule } from '../http/route.ts';
 import { type Lang, langParam, negotiateLang } from '../publish/formats.ts';
 import { html } from '../publish/html.ts';
 import { strings } from '../publish/i18n.ts';

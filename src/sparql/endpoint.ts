@@ -1,7 +1,7 @@
 // The SPARQL interface's routes: /sparql (protocol, service description, query page), /api/* (stored queries, OpenAPI) and the page's assets.
 import type { Context } from 'hono';
-import type { RouteModule } from '../http/app.ts';
 import { HttpError, methodNotAllowed } from '../http/errors.ts';
+import type { RouteModule } from '../http/route.ts';
 import { CORS_HEADERS, Executor, preflight } from './execute.ts';
 import { poolFor } from './pool.ts';
 import { sparqlHandler } from './protocol.ts';

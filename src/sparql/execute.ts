@@ -1,9 +1,10 @@
 // Runs a planned query through the answer cache and the worker pool, and turns the answer into a response: ETag, 304, Cache-Control, limits.
 import type { Context } from 'hono';
-import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { header } from '../http/caching.ts';
 import { Variants } from '../http/compress.ts';
 import { badRequest, HttpError, serviceUnavailable } from '../http/errors.ts';
+import { SECURITY_HEADERS } from '../http/headers.ts';
+import type { AppContext } from '../http/route.ts';
 import { serviceRefusal } from '../outbound.ts';
 import { prepareStore } from '../store/open.ts';
 import { type Answer, AnswerCache, etagOf } from './cache.ts';

@@ -2,11 +2,11 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { Limits } from '../config.ts';
-import type { AppContext } from '../http/app.ts';
 import { header } from '../http/caching.ts';
 import { clientAddress } from '../http/client.ts';
 import { badRequest, HttpError, notAcceptable, payloadTooLarge, unsupportedMediaType } from '../http/errors.ts';
 import { negotiate } from '../http/negotiate.ts';
+import type { AppContext } from '../http/route.ts';
 import { checkServices, type Executor, respond, wantsFresh } from './execute.ts';
 import { type Chosen, chooseFormat, offersFor } from './formats.ts';
 import type { Dataset } from './job.ts';

@@ -1,7 +1,7 @@
-// Writes SPARQL results: JSON, XML, CSV and TSV (the W3C result formats) and a plain text table.
+// Writes SPARQL results: JSON, XML, CSV and TSV (the W3C result formats).
 import type * as RDF from '@rdfjs/types';
 import { bcp47 } from '../rdf/lang.ts';
-import type { Row } from './engine.ts';
+import type { Row } from '../store/comunica.ts';
 
 export type ResultFormat = 'json' | 'xml' | 'csv' | 'tsv';
 
@@ -131,34 +131,4 @@ export function serializeBoolean(format: ResultFormat, value: boolean): string {
     case 'tsv':
       return `?_askResult\n${value}\n`;
   }
-}
-
-/** Shortens an IRI with the first matching prefix, for people reading a terminal. */
-export function compactIri(iri: string, prefixes: Record<string, string>): string {
-  let best: [string, string] | undefined;
-  for (const [p, ns] of Object.entries(prefixes)) {
-    if (iri.startsWith(ns) && (!best || ns.length > best[1].length)) best = [p, ns];
-  }
-  return best ? `${best[0]}:${iri.slice(best[1].length)}` : `<${iri}>`;
-}
-
-/** A fixed-width text table: literals as their text (with @lang), IRIs compacted. */
-export function bindingsToTable(
-  variables: readonly string[],
-  rows: readonly Row[],
-  prefixes: Record<string, string>,
-): string {
-  const show = (t: RDF.Term | undefined): string => {
-    if (!t) return '';
-    if (t.termType === 'NamedNode') return compactIri(t.value, prefixes);
-    if (t.termType === 'Literal' && (t as RDF.Literal).language)
-      return `${t.value}@${bcp47((t as RDF.Literal).language)}`;
-    return t.value;
-  };
-  const cells = rows.map((r) => variables.map((v) => show(r[v])));
-  const width = (s: string) => [...s].reduce((w, ch) => w + ((ch.codePointAt(0) ?? 0) > 0x2e80 ? 2 : 1), 0);
-  const widths = variables.map((v, i) => Math.max(width(v), ...cells.map((c) => width(c[i] ?? ''))));
-  const pad = (s: string, i: number) => s + ' '.repeat((widths[i] ?? 0) - width(s));
-  const line = (c: string[]) => c.map(pad).join(' | ').trimEnd();
-  return `${[line([...variables]), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line)].join('\n')}\n`;
 }

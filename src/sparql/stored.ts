@@ -2,10 +2,11 @@
 
 import path from 'node:path';
 import type { Context } from 'hono';
-import { type AppContext, SECURITY_HEADERS } from '../http/app.ts';
 import { clientAddress } from '../http/client.ts';
 import { Variants } from '../http/compress.ts';
 import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
+import { SECURITY_HEADERS } from '../http/headers.ts';
+import type { AppContext } from '../http/route.ts';
 import { FN } from '../rdf/ns.ts';
 import { loadQueryDir, type ParamType, type QueryFile, rebaseQuery } from '../rdf/queries.ts';
 import { RDF_EXTENSIONS, RDF_MEDIA_TYPES } from '../rdf/serialize.ts';

@@ -6,10 +6,10 @@ import { RdfStore } from 'rdf-stores';
 import { OutboundRefused } from '../outbound.ts';
 import { ntriplesFileQuads } from '../rdf/load.ts';
 import type { Backend } from '../store/backend.ts';
+import { QueryTimeout, type Row, runQuery } from '../store/comunica.ts';
 import { RefusedQuery } from '../store/confine.ts';
 import { threadBackend } from '../store/open.ts';
 import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
-import { QueryTimeout, type Row, runQuery } from './engine.ts';
 import { markTruncated } from './formats.ts';
 import {
   type Dataset,

@@ -1,7 +1,7 @@
 // The query backends behind one interface: Comunica over the in-memory store, Oxigraph in process, or a remote SPARQL 1.1 store.
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, type Quad, Store } from 'n3';
-import { type QueryResult, type Row, type RunOptions, runQuery } from '../sparql/engine.ts';
+import { type QueryResult, type Row, type RunOptions, runQuery } from './comunica.ts';
 
 export type StoreKind = 'memory' | 'oxigraph' | 'sparql';
 

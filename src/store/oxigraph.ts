@@ -7,11 +7,9 @@
 import { Parser, type Quad } from 'n3';
 import * as oxigraph from 'oxigraph';
 import { OutboundRefused } from '../outbound.ts';
-import type { RuleEngine } from '../rdf/derive.ts';
 import { type Dump, eachLineChunk, verifiedChunks } from '../rdf/load.ts';
-import type { CheckRunner } from '../rdf/validate.ts';
-import type { QueryResult } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
+import type { QueryResult } from './comunica.ts';
 import { portableQuery } from './portable.ts';
 
 const NTRIPLES = 'application/n-triples';
@@ -104,27 +102,6 @@ export class OxigraphBackend implements Backend {
       results_format: 'application/sparql-results+json',
     }) as string;
     return fromJsonResults(JSON.parse(json) as JsonResults, max);
-  }
-
-  /** The build's rule engine over this copy of the store (see derive in src/rdf/derive.ts). */
-  ruleEngine(): RuleEngine {
-    return {
-      construct: async (text, baseIRI) => {
-        const r = this.runSync(text, { baseIRI });
-        if (r.type !== 'quads') throw new Error('a rule must be a CONSTRUCT query');
-        return r.quads;
-      },
-      added: (quads) => this.addQuads(quads),
-    };
-  }
-
-  /** The build's check runner over this copy of the store (see runChecks in src/rdf/validate.ts). */
-  checkRunner(): CheckRunner {
-    return async (text, baseIRI) => {
-      const r = this.runSync(text, { baseIRI });
-      if (r.type !== 'bindings') throw new Error('a check must be a SELECT query');
-      return r.rows;
-    };
   }
 
   /** The whole store as N-Triples. */

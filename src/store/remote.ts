@@ -7,8 +7,8 @@
 import { DataFactory, Parser, type Quad } from 'n3';
 import { guardedFetch, OutboundRefused } from '../outbound.ts';
 import { type Dump, lineChunks, verifiedChunks } from '../rdf/load.ts';
-import type { QueryResult, RunOptions } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
+import type { QueryResult, RunOptions } from './comunica.ts';
 import { authenticatingFetch, type Credentials } from './digest.ts';
 import { ntriplesChunks } from './oxigraph.ts';
 import { type PortableOptions, portableQuery } from './portable.ts';

@@ -1,6 +1,5 @@
 // Verification: every linked entity against our data (labels, dates, position held with its qualifiers), as a diff.
 import type { Graph } from '../rdf/graph.ts';
-import { compactIri } from '../sparql/results.ts';
 import type { WikidataClient } from './client.ts';
 import {
   LANGUAGES,
@@ -15,7 +14,6 @@ import {
 } from './entity.ts';
 import { type Linkset, linkMap } from './linkset.ts';
 import { type Resource, resourcesOf, type Tenure, tenuresOf } from './resources.ts';
-import { textTable } from './table.ts';
 import { agrees, toIso, type WdDate } from './time.ts';
 
 export type Status =
@@ -267,24 +265,3 @@ export function diff(graph: Graph, linkset: Linkset, entities: Record<string, Wd
 }
 
 export const allFindings = (d: Diff): Finding[] => [...d.findings, ...d.checks.flatMap((c) => c.findings)];
-
-/** A plain-text table of the findings that are not ok, then a count line. */
-export function findingsTable(d: Diff, prefixes: Record<string, string>): string {
-  const all = allFindings(d);
-  const shown = all.filter((f) => f.status !== 'ok');
-  const rows = shown.map((f) => [
-    compactIri(f.resource, prefixes),
-    f.item,
-    f.tenure ? `${f.field} (${compactIri(f.tenure, prefixes)})` : f.field,
-    f.status,
-    f.ours ?? '',
-    f.theirs ?? '',
-    f.note ?? '',
-  ]);
-  const head = ['resource', 'item', 'field', 'status', 'ours', 'wikidata', 'note'];
-  const count = (s: Status) => all.filter((f) => f.status === s).length;
-  const summary =
-    `${d.checks.length} link(s) checked: ${count('ok')} ok, ${count('mismatch')} mismatch, ${count('missing')} missing in Wikidata, ` +
-    `${count('extra')} extra in Wikidata, ${count('less-precise')} less precise, ${count('gone') + count('unevidenced')} broken link(s)\n`;
-  return shown.length === 0 ? summary : `${textTable(head, rows)}\n${summary}`;
-}

@@ -12,12 +12,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
+import { cacheFiles } from '../../src/build/cache.ts';
 import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { generate } from '../../src/generate/command.ts';
-import { cacheFiles } from '../../src/rdf/graph.ts';
 import { loadQueryDir, type QueryFile } from '../../src/rdf/queries.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
 import { bindParams } from '../../src/sparql/params.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import { OxigraphBackend } from '../../src/store/oxigraph.ts';
 import { loadRemote, RemoteBackend } from '../../src/store/remote.ts';
 import { startVirtuoso, virtuosoBinary } from '../scale/virtuoso-server.ts';
@@ -172,7 +172,7 @@ async function measure(label: string, root: string, comunica: boolean): Promise<
   await stopNode(server.child);
 
   if (comunica) {
-    const { loadGraph } = await import('../../src/rdf/graph.ts');
+    const { loadGraph } = await import('../../src/build/cache.ts');
     const graph = await loadGraph(config);
     for (const q of examples) {
       const figures = queries[q.name] as QueryFigures;

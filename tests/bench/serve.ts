@@ -6,10 +6,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { createApp } from '../../src/app.ts';
+import { loadGraph } from '../../src/build/cache.ts';
 import { makeConfig } from '../../src/config.ts';
-import { createApp, type RouteModule } from '../../src/http/app.ts';
+import type { RouteModule } from '../../src/http/route.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
-import { loadGraph } from '../../src/rdf/graph.ts';
 
 export interface FixedResponse {
   status: number;
@@ -41,7 +42,7 @@ if (mode === 'hono') {
   let routes: readonly RouteModule[] = [linkedDataRoutes];
   if (process.env.BENCH_ROUTES !== 'publish') {
     try {
-      routes = (await import('../../src/http/routes.ts')).ROUTES;
+      routes = (await import('../../src/app.ts')).ROUTES;
     } catch {
       // Without the SPARQL module the document routes are the same.
     }

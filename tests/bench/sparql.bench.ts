@@ -3,13 +3,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
+import { loadGraph } from '../../src/build/cache.ts';
 import { DEFAULT_LIMITS, makeConfig, PROJECT_ROOT } from '../../src/config.ts';
-import { loadGraph } from '../../src/rdf/graph.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
 import { toWire } from '../../src/sparql/job.ts';
 import { bindParams } from '../../src/sparql/params.ts';
 import { poolFor } from '../../src/sparql/pool.ts';
 import { loadStoredQueries } from '../../src/sparql/stored.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import { autocannon, type Cannon, medianTime, startNode, stopAll, stopNode } from './support.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 3);

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type RouteModule } from '../../src/http/app.ts';
+import { createApp } from '../../src/app.ts';
+import type { RouteModule } from '../../src/http/route.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { NS } from '../../src/rdf/ns.ts';
@@ -33,7 +34,7 @@ beforeAll(async () => {
     throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium); CI must run this test`);
   let routes: readonly RouteModule[] = [linkedDataRoutes];
   try {
-    routes = (await import('../../src/http/routes.ts')).ROUTES;
+    routes = (await import('../../src/app.ts')).ROUTES;
   } catch {
     // The SPARQL module is not there yet: the pages work without it.
   }

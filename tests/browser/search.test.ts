@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
+import { createApp, ROUTES } from '../../src/app.ts';
 import { browserTestsRun, CHROMIUM, launchChromium } from '../support/browser.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { headersFile } from '../../src/export/site.ts';
-import { PAGE_CSP, QUERY_PAGE_CSP, SECURITY_HEADERS } from '../../src/http/app.ts';
+import { PAGE_CSP, QUERY_PAGE_CSP, SECURITY_HEADERS } from '../../src/http/headers.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
 import { PREVIEW_CSP } from '../../src/reconcile/routes.ts';
 import { crawl } from '../publish/helpers.ts';

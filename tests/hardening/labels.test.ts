@@ -1,8 +1,9 @@
 // Data that carries markup: a person's labels, a source IRI and a stored query's title written to break out of HTML, of the JSON-LD block, of XML and of the query page. Escaped everywhere; every format still says exactly the same text.
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/build/pipeline.ts';
 import { makeConfig } from '../../src/config.ts';
-import { buildGraph, type Graph } from '../../src/rdf/graph.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
 import { parseRdf } from '../publish/helpers.ts';
 import { copyOfInputs, fullApp } from './support.ts';
 

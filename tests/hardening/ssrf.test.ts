@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROJECT_ROOT } from '../../src/config.ts';
 import { guardedFetch, isAllowed, OutboundRefused } from '../../src/outbound.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import { type RecordingListener as Listener, recordingListener as listener } from '../sparql/helpers.ts';
 import { realGraph } from '../support/graph.ts';
 import { fullApp } from './support.ts';

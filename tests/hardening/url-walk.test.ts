@@ -1,6 +1,6 @@
 // A walk of thousands of distinct 14 KB /id/ URLs leaves the document response cache within its bound by its own accounting: 404s are not kept, long keys are kept as hashes, every entry counted for key, headers and body.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
+import { createApp } from '../../src/app.ts';
 import { ENTRY_OVERHEAD, headersBytes, MAX_KEY_CHARS } from '../../src/http/caching.ts';
 import { ResponseCache } from '../../src/publish/respond.ts';
 import { linkedDataRoutesWith } from '../../src/publish/routes.ts';

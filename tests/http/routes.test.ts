@@ -1,7 +1,6 @@
 // The whole route table together: both modules answer, and Hono keeps its fast router.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
+import { createApp, ROUTES } from '../../src/app.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 
 describe('The app with every route module', () => {

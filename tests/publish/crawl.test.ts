@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type RouteModule } from '../../src/http/app.ts';
+import { createApp } from '../../src/app.ts';
+import type { RouteModule } from '../../src/http/route.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { crawl } from './helpers.ts';
@@ -16,7 +17,7 @@ let withSparql = false;
 beforeAll(async () => {
   let routes: readonly RouteModule[] = [linkedDataRoutes];
   try {
-    routes = (await import('../../src/http/routes.ts')).ROUTES;
+    routes = (await import('../../src/app.ts')).ROUTES;
     withSparql = true;
   } catch {
     withSparql = false;

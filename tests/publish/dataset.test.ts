@@ -2,7 +2,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS } from '../../src/export/dumps.ts';
+import { CSV_COLUMNS } from '../../src/publish/dumps.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
 import { type Graph, ldApp, parseRdf } from './helpers.ts';
 

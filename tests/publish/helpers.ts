@@ -2,8 +2,9 @@
 import jsonld from 'jsonld';
 import { DataFactory, Parser, type Quad, Writer } from 'n3';
 import * as rdflib from 'rdflib';
+import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { createApp, type RouteModule } from '../../src/http/app.ts';
+import type { RouteModule } from '../../src/http/route.ts';
 import type { Format } from '../../src/publish/formats.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
 import type { Graph } from '../../src/rdf/graph.ts';

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { DataFactory, Store } from 'n3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
+import { createApp } from '../../src/app.ts';
 import { escapeHtml } from '../../src/publish/html.ts';
 import { homePage } from '../../src/publish/pages/home.ts';
 import { Publisher } from '../../src/publish/publisher.ts';

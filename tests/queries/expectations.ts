@@ -1,7 +1,7 @@
 // The expectation table of the example queries, shared by every backend that answers them (Comunica, Oxigraph, a remote store).
 import type * as RDF from '@rdfjs/types';
 import { expect } from 'vitest';
-import type { Row } from '../../src/sparql/engine.ts';
+import type { Row } from '../../src/store/comunica.ts';
 
 export type Ask = (name: string, params?: Record<string, string>) => Promise<Row[]>;
 

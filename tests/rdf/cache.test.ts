@@ -16,9 +16,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cacheFiles, loadGraph } from '../../src/build/cache.ts';
 import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { FrozenStore } from '../../src/rdf/frozen.ts';
-import { cacheFiles, loadGraph } from '../../src/rdf/graph.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'npcsc-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,8 +4,8 @@ import { Publisher } from '../../src/publish/publisher.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { bcp47 } from '../../src/rdf/lang.ts';
 import { type RdfFormat, serialize } from '../../src/rdf/serialize.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
 import { type ResultFormat, serializeBindings } from '../../src/sparql/results.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 
 let graph: Graph;

@@ -2,11 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type BuildInputs, buildGraph, defaultInputs } from '../../src/build/pipeline.ts';
 import { makeConfig } from '../../src/config.ts';
 import { DATES_CHECK } from '../../src/rdf/dates.ts';
-import { type BuildInputs, buildGraph, defaultInputs } from '../../src/rdf/graph.ts';
+import { formatViolation, ValidationFailed, type Violation } from '../../src/rdf/graph.ts';
 import { parseTurtleFile } from '../../src/rdf/load.ts';
-import { formatViolation, ValidationFailed, type Violation } from '../../src/rdf/validate.ts';
 
 const config = makeConfig();
 const FIXTURES = path.join(config.root, 'tests', 'fixtures', 'validation');

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
+import { createApp, ROUTES } from '../../src/app.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { freePort } from '../support/net.ts';
 

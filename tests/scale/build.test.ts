@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.ts';
+import { buildGraph } from '../../src/build/pipeline.ts';
+import { main } from '../../src/cli/main.ts';
 import { makeConfig } from '../../src/config.ts';
 import { generate } from '../../src/generate/command.ts';
-import { buildGraph } from '../../src/rdf/graph.ts';
-import { ValidationFailed } from '../../src/rdf/validate.ts';
+import { ValidationFailed } from '../../src/rdf/graph.ts';
 import { workloadGraph } from './support.ts';
 
 const temp: string[] = [];

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DataFactory, type Quad, type Store } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGraph } from '../../src/build/cache.ts';
+import { buildGraph } from '../../src/build/pipeline.ts';
 import { makeConfig } from '../../src/config.ts';
 import { FrozenStore } from '../../src/rdf/frozen.ts';
-import { buildGraph, loadGraph } from '../../src/rdf/graph.ts';
 import { loadQueryDir } from '../../src/rdf/queries.ts';
 import { toNTriples } from '../../src/rdf/serialize.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
 import { bindParams } from '../../src/sparql/params.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import { resultKeys } from './support.ts';
 
 const key = (q: Quad) => `${q.subject.id ?? q.subject.value} ${q.predicate.value} ${q.object.id ?? q.object.value}`;

@@ -3,7 +3,7 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FN, NS } from '../../src/rdf/ns.ts';
-import { extensionFunctions } from '../../src/sparql/engine.ts';
+import { extensionFunctions } from '../../src/store/comunica.ts';
 import { OxigraphBackend } from '../../src/store/oxigraph.ts';
 import { portableQuery } from '../../src/store/portable.ts';
 import { realGraph } from '../support/graph.ts';

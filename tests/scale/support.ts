@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type * as RDF from '@rdfjs/types';
+import { buildGraph } from '../../src/build/pipeline.ts';
 import { makeConfig } from '../../src/config.ts';
 import { generate } from '../../src/generate/command.ts';
-import { buildGraph, type Graph } from '../../src/rdf/graph.ts';
-import type { QueryResult } from '../../src/sparql/engine.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
+import type { QueryResult } from '../../src/store/comunica.ts';
 
 const workloads = new Map<string, Promise<{ graph: Graph; root: string }>>();
 

@@ -4,9 +4,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp, ROUTES } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { poolFor } from '../../src/sparql/pool.ts';
 import { prepareStore } from '../../src/store/open.ts';

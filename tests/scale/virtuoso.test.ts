@@ -2,9 +2,8 @@
 // Skipped where virtuoso-t is not installed, except in CI (process.env.CI), where .ci/run installs it and a skip would hide a failure.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, ROUTES } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
 import { OutboundRefused } from '../../src/outbound.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { loadQueryDir, type QueryFile } from '../../src/rdf/queries.ts';

@@ -1,8 +1,7 @@
 // Search in process: /search?q= over every label of people, offices, bodies and NPC terms, as HTML and JSON; the search box on the pages.
 import type { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { ROUTES } from '../../src/http/routes.ts';
+import { createApp, ROUTES } from '../../src/app.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 
 const ORIGIN = 'http://127.0.0.1:8080';

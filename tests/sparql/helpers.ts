@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { createApp } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { createApp } from '../../src/http/app.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
 import { poolFor, type QueryPool } from '../../src/sparql/pool.ts';

@@ -2,7 +2,7 @@
 import type * as RDF from '@rdfjs/types';
 import { Hono } from 'hono';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
+import { createApp } from '../../src/app.ts';
 import type { QueryFile } from '../../src/rdf/queries.ts';
 import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
 import { poolFor } from '../../src/sparql/pool.ts';

@@ -3,9 +3,10 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, trunc
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { loadGraph } from '../../src/build/cache.ts';
 import { PROJECT_ROOT } from '../../src/config.ts';
-import { createApp } from '../../src/http/app.ts';
-import { type Graph, loadGraph } from '../../src/rdf/graph.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
 import { sparqlRoutes } from '../../src/sparql/endpoint.ts';
 import type { Job, WorkerInit } from '../../src/sparql/job.ts';
 import { MAX_START_FAILURES, poolFor, QueryError, QueryPool } from '../../src/sparql/pool.ts';

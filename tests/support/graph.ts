@@ -1,6 +1,8 @@
 // Loads the real Graph (through the build cache) once per test worker and shares the immutable instance.
+
+import { loadGraph } from '../../src/build/cache.ts';
 import { type Config, makeConfig } from '../../src/config.ts';
-import { type Graph, loadGraph } from '../../src/rdf/graph.ts';
+import type { Graph } from '../../src/rdf/graph.ts';
 
 const cache = new Map<string, Promise<Graph>>();
 

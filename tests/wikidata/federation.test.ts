@@ -7,7 +7,7 @@ import { OutboundRefused } from '../../src/outbound.ts';
 import type { Graph } from '../../src/rdf/graph.ts';
 import { NS } from '../../src/rdf/ns.ts';
 import { parseQueryFile } from '../../src/rdf/queries.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import type { WdEntity, WdSnak } from '../../src/wikidata/entity.ts';
 import { linkMap, readLinkset } from '../../src/wikidata/linkset.ts';
 import { resourcesOf, tenuresOf } from '../../src/wikidata/resources.ts';

@@ -2,10 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildGraph, defaultInputs } from '../../src/build/pipeline.ts';
 import { makeConfig } from '../../src/config.ts';
-import { buildGraph, defaultInputs } from '../../src/rdf/graph.ts';
 import { NS } from '../../src/rdf/ns.ts';
-import { select } from '../../src/sparql/engine.ts';
+import { select } from '../../src/store/comunica.ts';
 import { type Link, LinksetError, MARKER, readLinkset, writeLinkset } from '../../src/wikidata/linkset.ts';
 import { FIXTURE_LINKSET, SHIPPED_LINKSET, workdir } from './support.ts';
 

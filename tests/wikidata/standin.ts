@@ -6,8 +6,8 @@ import path from 'node:path';
 import { DataFactory, type Quad, Store } from 'n3';
 import { makeConfig } from '../../src/config.ts';
 import { NS } from '../../src/rdf/ns.ts';
-import { runQuery } from '../../src/sparql/engine.ts';
 import { serializeBindings } from '../../src/sparql/results.ts';
+import { runQuery } from '../../src/store/comunica.ts';
 import type { WdClaim, WdEntity, WdSnak } from '../../src/wikidata/entity.ts';
 
 const { namedNode, literal, quad } = DataFactory;

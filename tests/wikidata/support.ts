@@ -2,8 +2,8 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Deps, wikidataCommand } from '../../src/cli/wikidata.ts';
 import { makeConfig } from '../../src/config.ts';
-import { type Deps, wikidataCommand } from '../../src/wikidata/cli.ts';
 import { MARKER } from '../../src/wikidata/linkset.ts';
 import { FIXTURES, type StandIn } from './standin.ts';
 

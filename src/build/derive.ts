@@ -1,8 +1,9 @@
 // Derivation: runs the CONSTRUCT rules of queries/rules/ over the store until nothing new appears.
 import type { Quad, Store } from 'n3';
 import { OutboundRefused } from '../outbound.ts';
-import { construct } from '../sparql/engine.ts';
-import type { QueryFile } from './queries.ts';
+import type { DeriveReport } from '../rdf/graph.ts';
+import type { QueryFile } from '../rdf/queries.ts';
+import { construct } from '../store/comunica.ts';
 
 /**
  * What evaluates the rules: by default Comunica over the store itself; for large graphs Oxigraph over a copy
@@ -16,12 +17,6 @@ export interface RuleEngine {
 const comunica = (store: Store): RuleEngine => ({
   construct: (text, base) => construct(store, text, { baseIRI: base, timeoutMs: 60_000 }),
 });
-
-export interface DeriveReport {
-  rounds: number;
-  added: number;
-  perRule: Record<string, number>;
-}
 
 /** A rule or check that could not run: its file, and why (an input error, src/cli.ts exit 3). */
 export class RuleError extends Error {

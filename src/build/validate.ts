@@ -1,32 +1,9 @@
 // Validation: SHACL shapes plus the integrity queries of queries/checks/ (each must return no rows).
 import type { Quad, Store } from 'n3';
-import { type Row, select } from '../sparql/engine.ts';
+import type { Violation } from '../rdf/graph.ts';
+import type { QueryFile } from '../rdf/queries.ts';
+import { type Row, select } from '../store/comunica.ts';
 import { RuleError } from './derive.ts';
-import type { QueryFile } from './queries.ts';
-
-export interface Violation {
-  /** `shacl:<NodeShape>` or `check:<name>`. */
-  source: string;
-  severity: 'violation' | 'warning' | 'info';
-  focus: string;
-  path?: string;
-  value?: string;
-  /** The input file the value was read from, when a check knows it (the calendar check does). */
-  file?: string;
-  message: string;
-}
-
-export class ValidationFailed extends Error {
-  constructor(readonly violations: Violation[]) {
-    super(`validation failed with ${violations.length} violation(s):\n${violations.map(formatViolation).join('\n')}`);
-    this.name = 'ValidationFailed';
-  }
-}
-
-export function formatViolation(v: Violation): string {
-  const where = [v.focus, v.path].filter(Boolean).join(' ');
-  return `  [${v.severity}] ${v.source}: ${where}: ${v.message}${v.value ? ` (value: ${v.value})` : ''}`;
-}
 
 const SEVERITY: Record<string, Violation['severity']> = {
   'http://www.w3.org/ns/shacl#Violation': 'violation',

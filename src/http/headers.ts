@@ -1,17 +1,4 @@
-// The HTTP application: createApp(graph, config) is pure (no port, file or env); the route table is below.
-import { Hono } from 'hono';
-import type { Config } from '../config.ts';
-import type { Graph } from '../rdf/graph.ts';
-import { HttpError } from './errors.ts';
-
-/** What every route module receives: the immutable Graph and the configuration. */
-export interface AppContext {
-  graph: Graph;
-  config: Config;
-}
-
-/** A route module adds its routes to the app; each module owns one published interface. */
-export type RouteModule = (app: Hono, ctx: AppContext) => void;
+// The security headers and content security policies, owned here and nowhere else.
 
 /*
  * The security headers, owned here and nowhere else. They are not added by a Hono middleware: measured on the
@@ -56,20 +43,4 @@ export function securityHeaders(contentType: string, csp: string = PAGE_CSP): Re
   return /^\s*text\/html\b/i.test(contentType)
     ? { ...SECURITY_HEADERS, 'content-security-policy': csp }
     : { ...SECURITY_HEADERS };
-}
-
-export function createApp(graph: Graph, config: Config, modules: readonly RouteModule[]): Hono {
-  const app = new Hono();
-  app.onError((err, c) => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
-    if (err instanceof HttpError) {
-      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-      return c.text(`${err.message}\n`, err.status as 400);
-    }
-    console.error(err);
-    return c.text('internal server error\n', 500);
-  });
-  for (const register of modules) register(app, { graph, config });
-  app.notFound((c) => c.text('not found\n', 404, SECURITY_HEADERS));
-  return app;
 }

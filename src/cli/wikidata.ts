@@ -3,24 +3,29 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomically } from '../atomic.ts';
+import { buildGraph } from '../build/pipeline.ts';
 import { makeConfig } from '../config.ts';
 import { OutboundRefused } from '../outbound.ts';
-import { buildGraph, type Graph } from '../rdf/graph.ts';
-import { compactIri } from '../sparql/results.ts';
-import { NetworkError, WIKIDATA_API, WIKIDATA_QUERY_SERVICE, WikidataClient } from './client.ts';
-import { importEvidence } from './evidence.ts';
-import { wikidataShapedTurtle } from './export.ts';
-import { type Linkset, LinksetError, linkMap, readLinkset, writeLinkset } from './linkset.ts';
-import { quickStatements } from './quickstatements.ts';
-import { acceptReviewed, DEFAULTS, type Review, reconcile } from './reconcile.ts';
-import { resourcesOf } from './resources.ts';
+import type { Graph } from '../rdf/graph.ts';
+import { compactIri } from '../rdf/ns.ts';
+import { NetworkError, WIKIDATA_API, WIKIDATA_QUERY_SERVICE, WikidataClient } from '../wikidata/client.ts';
+import { importEvidence } from '../wikidata/evidence.ts';
+import { wikidataShapedTurtle } from '../wikidata/export.ts';
+import { type Linkset, LinksetError, linkMap, readLinkset, writeLinkset } from '../wikidata/linkset.ts';
+import { quickStatements } from '../wikidata/quickstatements.ts';
+import { acceptReviewed, DEFAULTS, type Review, reconcile } from '../wikidata/reconcile.ts';
+import { resourcesOf } from '../wikidata/resources.ts';
+import {
+  allFindings,
+  type Diff,
+  diff,
+  fetchSnapshot,
+  isSerious,
+  type Snapshot,
+  type Status,
+} from '../wikidata/verify.ts';
+import { EXIT, type Out, UsageError } from './io.ts';
 import { textTable } from './table.ts';
-import { allFindings, diff, fetchSnapshot, findingsTable, isSerious, type Snapshot } from './verify.ts';
-
-export interface Io {
-  out(s: string): void;
-  err(s: string): void;
-}
 
 /** What tests (and embedders) may supply instead of the defaults. */
 export interface Deps {
@@ -31,11 +36,6 @@ export interface Deps {
   /** Show progress on stderr (default: when stderr is a terminal). */
   progress?: boolean;
 }
-
-/** The exit codes of src/cli.ts: 0 ok, 1 mismatches found, 2 usage, 3 input, 4 network or other failure. */
-const EXIT = { ok: 0, invalid: 1, usage: 2, input: 3, failure: 4 } as const;
-
-class Usage extends Error {}
 
 const COMMON = {
   root: { type: 'string' },
@@ -81,7 +81,7 @@ function number(
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < min || n > max)
-    throw new Usage(`--${name} must be a number from ${min} to ${max}, got "${v}"`);
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got "${v}"`);
   return n;
 }
 
@@ -92,7 +92,7 @@ function url(v: string | undefined, name: string, fallback: string): string {
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
     return u.href;
   } catch {
-    throw new Usage(`--${name} must be an http(s) URL, got "${s}"`);
+    throw new UsageError(`--${name} must be an http(s) URL, got "${s}"`);
   }
 }
 
@@ -104,7 +104,7 @@ interface Setup {
   client: () => WikidataClient;
 }
 
-async function setup(values: Values, io: Io, deps: Deps): Promise<Setup> {
+async function setup(values: Values, io: Out, deps: Deps): Promise<Setup> {
   const config = makeConfig({
     ...(values.root ? { root: path.resolve(values.root) } : {}),
     ...(values.base ? { base: values.base } : {}),
@@ -131,12 +131,12 @@ async function setup(values: Values, io: Io, deps: Deps): Promise<Setup> {
   };
 }
 
-function progressTo(io: Io, deps: Deps): ((done: number, total: number, what: string) => void) | undefined {
+function progressTo(io: Out, deps: Deps): ((done: number, total: number, what: string) => void) | undefined {
   if (!(deps.progress ?? process.stderr.isTTY)) return undefined;
   return (done, total, what) => io.err(`\r\u001b[K[${done}/${total}] ${what}${done === total ? '\n' : ''}`);
 }
 
-async function cmdReconcile(args: string[], io: Io, deps: Deps): Promise<number> {
+async function cmdReconcile(args: string[], io: Out, deps: Deps): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
@@ -191,12 +191,12 @@ async function cmdReconcile(args: string[], io: Io, deps: Deps): Promise<number>
   return EXIT.ok;
 }
 
-async function cmdAccept(args: string[], io: Io, deps: Deps): Promise<number> {
+async function cmdAccept(args: string[], io: Out, deps: Deps): Promise<number> {
   const { values } = parseArgs({ args, options: { ...COMMON, review: { type: 'string' }, by: { type: 'string' } } });
-  if (!values.review) throw new Usage('accept needs --review FILE (written by reconcile, with "accept" set)');
-  if (!values.by?.trim()) throw new Usage('accept needs --by NAME: the person who reviewed the candidates');
+  if (!values.review) throw new UsageError('accept needs --review FILE (written by reconcile, with "accept" set)');
+  if (!values.by?.trim()) throw new UsageError('accept needs --by NAME: the person who reviewed the candidates');
   const review = JSON.parse(readFileSync(values.review, 'utf8')) as Review;
-  if (!Array.isArray(review.entries) || !review.activity) throw new Usage(`${values.review} is not a review file`);
+  if (!Array.isArray(review.entries) || !review.activity) throw new UsageError(`${values.review} is not a review file`);
   const s = await setup(values, io, deps);
   const { links, errors } = acceptReviewed(review, s.linkset, values.by.trim(), (deps.now ?? (() => new Date()))());
   for (const e of errors) io.err(`refused: ${e}\n`);
@@ -213,10 +213,10 @@ async function cmdAccept(args: string[], io: Io, deps: Deps): Promise<number> {
   return EXIT.ok;
 }
 
-async function cmdImport(args: string[], io: Io, deps: Deps): Promise<number> {
+async function cmdImport(args: string[], io: Out, deps: Deps): Promise<number> {
   const { values } = parseArgs({ args, options: { ...COMMON, evidence: { type: 'string' }, by: { type: 'string' } } });
-  if (!values.evidence) throw new Usage('import needs --evidence FILE (JSON: method, links with their documents)');
-  if (!values.by?.trim()) throw new Usage('import needs --by NAME: the person who read the documents');
+  if (!values.evidence) throw new UsageError('import needs --evidence FILE (JSON: method, links with their documents)');
+  if (!values.by?.trim()) throw new UsageError('import needs --by NAME: the person who read the documents');
   let file: unknown;
   try {
     file = JSON.parse(readFileSync(values.evidence, 'utf8'));
@@ -237,7 +237,7 @@ async function cmdImport(args: string[], io: Io, deps: Deps): Promise<number> {
   return EXIT.ok;
 }
 
-async function cmdVerify(args: string[], io: Io, deps: Deps): Promise<number> {
+async function cmdVerify(args: string[], io: Out, deps: Deps): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { ...COMMON, json: { type: 'boolean' }, snapshot: { type: 'string' } },
@@ -259,13 +259,13 @@ async function cmdVerify(args: string[], io: Io, deps: Deps): Promise<number> {
   return findings.some(isSerious) ? EXIT.invalid : EXIT.ok;
 }
 
-async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
+async function cmdExport(args: string[], io: Out, deps: Deps): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { ...COMMON, format: { type: 'string' }, snapshot: { type: 'string' }, out: { type: 'string' } },
   });
   const format = values.format ?? 'turtle';
-  if (format !== 'turtle' && format !== 'qs') throw new Usage(`--format must be turtle or qs, got "${format}"`);
+  if (format !== 'turtle' && format !== 'qs') throw new UsageError(`--format must be turtle or qs, got "${format}"`);
   const s = await setup(values, io, deps);
   if (s.linkset.links.length === 0) {
     // Printing nothing with success would read as "Wikidata lacks nothing"; the truth is that nothing is linked.
@@ -308,7 +308,7 @@ async function cmdExport(args: string[], io: Io, deps: Deps): Promise<number> {
   return EXIT.ok;
 }
 
-const SUBCOMMANDS: Record<string, (args: string[], io: Io, deps: Deps) => Promise<number>> = {
+const SUBCOMMANDS: Record<string, (args: string[], io: Out, deps: Deps) => Promise<number>> = {
   reconcile: cmdReconcile,
   accept: cmdAccept,
   import: cmdImport,
@@ -317,7 +317,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io, deps: Deps) => Promis
 };
 
 /** Runs one `wikidata` subcommand; returns the exit code. A network failure writes nothing and exits 4. */
-export async function wikidataCommand(args: string[], io: Io, deps: Deps = {}): Promise<number> {
+export async function wikidataCommand(args: string[], io: Out, deps: Deps = {}): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     io.out(USAGE);
@@ -332,7 +332,7 @@ export async function wikidataCommand(args: string[], io: Io, deps: Deps = {}): 
     return await run(rest, io, deps);
   } catch (e) {
     const err = e as Error & { code?: string };
-    if (e instanceof Usage || err.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`npcsc-kg wikidata ${name}: ${err.message}\n`);
       return EXIT.usage;
     }
@@ -346,4 +346,25 @@ export async function wikidataCommand(args: string[], io: Io, deps: Deps = {}): 
     }
     throw e;
   }
+}
+
+/** A plain-text table of the findings that are not ok, then a count line. */
+function findingsTable(d: Diff, prefixes: Record<string, string>): string {
+  const all = allFindings(d);
+  const shown = all.filter((f) => f.status !== 'ok');
+  const rows = shown.map((f) => [
+    compactIri(f.resource, prefixes),
+    f.item,
+    f.tenure ? `${f.field} (${compactIri(f.tenure, prefixes)})` : f.field,
+    f.status,
+    f.ours ?? '',
+    f.theirs ?? '',
+    f.note ?? '',
+  ]);
+  const head = ['resource', 'item', 'field', 'status', 'ours', 'wikidata', 'note'];
+  const count = (s: Status) => all.filter((f) => f.status === s).length;
+  const summary =
+    `${d.checks.length} link(s) checked: ${count('ok')} ok, ${count('mismatch')} mismatch, ${count('missing')} missing in Wikidata, ` +
+    `${count('extra')} extra in Wikidata, ${count('less-precise')} less precise, ${count('gone') + count('unevidenced')} broken link(s)\n`;
+  return shown.length === 0 ? summary : `${textTable(head, rows)}\n${summary}`;
 }

@@ -1,9 +1,9 @@
 // The dumps: the whole graph as Turtle, N-Triples and JSON-LD, and one CSV row per tenure with dates at their precision.
 import type { Quad, Term } from 'n3';
-import { documentJsonLd } from '../publish/jsonld-document.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { NS } from '../rdf/ns.ts';
 import { type RdfFormat, serialize } from '../rdf/serialize.ts';
+import { documentJsonLd } from './jsonld-document.ts';
 
 export const DUMP_NAMES = ['dump.ttl', 'dump.nt', 'dump.jsonld', 'dump.csv'] as const;
 export type DumpName = (typeof DUMP_NAMES)[number];
