@@ -18,7 +18,7 @@ const comunica = (store: Store): RuleEngine => ({
   construct: (text, base) => construct(store, text, { baseIRI: base, timeoutMs: 60_000 }),
 });
 
-/** A rule or check that could not run: its file, and why (an input error, src/cli.ts exit 3). */
+/** A rule or check that could not run: its file, and why (an input error, src/cli/io.ts EXIT.input). */
 export class RuleError extends Error {
   constructor(
     readonly file: string,

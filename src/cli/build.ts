@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { recover, reportRecovery, writeFilesAtomically } from '../atomic.ts';
 import { loadGraph } from '../build/cache.ts';
 import { buildGraph } from '../build/pipeline.ts';
+import { dumpBody } from '../publish/dumps.ts';
 import { formatViolation, type Graph, ValidationFailed } from '../rdf/graph.ts';
-import { RDF_EXTENSIONS, type RdfFormat, serialize } from '../rdf/serialize.ts';
 import { COMMON, configFrom, EXIT, type Out } from './io.ts';
 
 export async function cmdBuild(args: string[], io: Out): Promise<number> {
@@ -14,14 +14,10 @@ export async function cmdBuild(args: string[], io: Out): Promise<number> {
   // First, before anything can fail: what a crashed build left is put right (the previous build back in place).
   reportRecovery(recover(out), io);
   const graph = await buildGraph(config);
-  const quads = graph.store.getQuads(null, null, null, null);
+  // The same bytes as the server's /dump.* and the export's dump files: one writer (src/publish/dumps.ts).
   const files: Record<string, string> = {};
-  for (const format of ['turtle', 'ntriples', 'jsonld'] as RdfFormat[]) {
-    files[`npcsc.${RDF_EXTENSIONS[format]}`] = await serialize(format, quads, {
-      prefixes: graph.prefixes,
-      context: graph.context,
-      base: graph.base,
-    });
+  for (const name of ['dump.ttl', 'dump.nt', 'dump.jsonld'] as const) {
+    files[name.replace('dump.', 'npcsc.')] = await dumpBody(graph, name);
   }
   files['build.json'] =
     `${JSON.stringify({ hash: graph.hash, counts: graph.counts, warnings: graph.warnings.length }, null, 2)}\n`;

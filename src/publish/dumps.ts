@@ -3,7 +3,6 @@ import type { Quad, Term } from 'n3';
 import type { Graph } from '../rdf/graph.ts';
 import { NS } from '../rdf/ns.ts';
 import { type RdfFormat, serialize } from '../rdf/serialize.ts';
-import { documentJsonLd } from './jsonld-document.ts';
 
 export const DUMP_NAMES = ['dump.ttl', 'dump.nt', 'dump.jsonld', 'dump.csv'] as const;
 export type DumpName = (typeof DUMP_NAMES)[number];
@@ -24,9 +23,6 @@ const RDF_DUMPS: Record<Exclude<DumpName, 'dump.csv'>, RdfFormat> = {
 export async function dumpBody(graph: Graph, name: DumpName): Promise<string> {
   if (name === 'dump.csv') return tenuresCsv(graph);
   const quads: Quad[] = graph.store.getQuads(null, null, null, null);
-  // Without blank nodes the expanded form is written directly (three times faster, same graph).
-  const blank = quads.some((q) => q.subject.termType === 'BlankNode' || q.object.termType === 'BlankNode');
-  if (name === 'dump.jsonld' && !blank) return documentJsonLd(quads, graph.context);
   return serialize(RDF_DUMPS[name], quads, { prefixes: graph.prefixes, context: graph.context, base: graph.base });
 }
 

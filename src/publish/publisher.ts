@@ -19,7 +19,6 @@ import { DUMP_TYPES, type DumpName, dumpBody } from './dumps.ts';
 import { CONTENT_TYPES, type Format, type Lang } from './formats.ts';
 import { strings } from './i18n.ts';
 import { Iris } from './iris.ts';
-import { documentJsonLd } from './jsonld-document.ts';
 import type { PageCtx } from './pages/common.ts';
 import { homePage } from './pages/home.ts';
 import { notFoundPage } from './pages/not-found.ts';
@@ -253,7 +252,6 @@ export class Publisher {
     const id = `doc\u0000${key}\u0000${format}\u0000${format === 'html' ? lang : ''}`;
     return this.keptDocument(id, CONTENT_TYPES[format], () => {
       const quads = this.quads(key);
-      if (format === 'jsonld') return documentJsonLd(quads, this.graph.context);
       if (format !== 'html') {
         // base '' keeps every IRI absolute: rdflib writes IRIs relative to a given base without an xml:base,
         // which a client would resolve against the document's URL, not the dataset's base.

@@ -1,7 +1,7 @@
 // Rewrites a query for an engine without the project's extension functions: fn: calls become SPARQL 1.1 expressions, bound values a VALUES block.
 //
 // Oxigraph's JavaScript API takes no custom functions and a remote store knows none of ours, so the three
-// fn: functions of src/sparql/engine.ts are spelled out here in plain SPARQL 1.1 (string slicing, IF, FLOOR and
+// fn: functions of src/store/comunica.ts are spelled out here in plain SPARQL 1.1 (string slicing, IF, FLOOR and
 // the Julian day number), and tests/scale/portable.test.ts checks them against the JavaScript ones on every
 // date of the data and on edge cases. Parameters, which Comunica takes as initial bindings, enter as a VALUES
 // block at the head of the WHERE group: terms, never text. The output is generated from the parsed AST, so a
