@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import { html, raw } from 'hono/html';
 import { type AppContext, QUERY_PAGE_CSP, SECURITY_HEADERS, securityHeaders } from '../http/app.ts';
-import { matchesEtag } from '../http/caching.ts';
 import { Variants } from '../http/compress.ts';
 import { notFound } from '../http/errors.ts';
 import type { QueryFile } from '../rdf/queries.ts';
@@ -138,13 +136,6 @@ its service description in Turtle, N-Triples, JSON-LD or RDF/XML. The example qu
   };
 }
 
-interface Asset {
-  type: string;
-  body: Uint8Array<ArrayBuffer>;
-  gzip: Uint8Array<ArrayBuffer>;
-  etag: string;
-}
-
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Where each served asset comes from: YASGUI's build in node_modules, and this page's own script and style. */
@@ -164,9 +155,12 @@ function assetFile(name: string): { file: string; type: string } | undefined {
   }
 }
 
-/** Serves /assets/yasgui/:file, read and compressed once, with ETag and gzip when the client takes it. */
+/**
+ * Serves /assets/yasgui/:file, read once, through the same content coding as every other answer (br or gzip as
+ * Accept-Encoding weighs them, an ETag per coding, Vary, 304).
+ */
 export function queryPageAssets(): (c: Context) => Response {
-  const loaded = new Map<string, Asset>();
+  const loaded = new Map<string, Variants>();
   return (c) => {
     const name = c.req.param('file') ?? '';
     let asset = loaded.get(name);
@@ -174,21 +168,10 @@ export function queryPageAssets(): (c: Context) => Response {
       const where = assetFile(name);
       if (!where) throw notFound();
       const body = new Uint8Array(readFileSync(where.file));
-      asset = { type: where.type, body, gzip: new Uint8Array(gzipSync(body)), etag: etagOf(body) };
+      const headers = { 'content-type': where.type, 'cache-control': 'public, max-age=86400', ...SECURITY_HEADERS };
+      asset = new Variants(body, headers, etagOf(body));
       loaded.set(name, asset);
     }
-    const headers: Record<string, string> = {
-      'content-type': asset.type,
-      'cache-control': 'public, max-age=86400',
-      etag: asset.etag,
-      vary: 'Accept-Encoding',
-      ...SECURITY_HEADERS,
-    };
-    if (matchesEtag(c.req.header('if-none-match'), asset.etag)) return new Response(null, { status: 304, headers });
-    if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {
-      headers['content-encoding'] = 'gzip';
-      return new Response(asset.gzip, { headers });
-    }
-    return new Response(asset.body, { headers });
+    return asset.respond(c.req.header('accept-encoding'), c.req.header('if-none-match'));
   };
 }
