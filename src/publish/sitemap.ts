@@ -130,13 +130,16 @@ ${entries.join('\n')}
   }
 }
 
-/** Crawlers may read every page; the SPARQL endpoint and the API are for people and programs, not for crawling. */
+/**
+ * Crawlers may read every page, the query page in both languages among them; the SPARQL endpoint's answers and
+ * the API are for people and programs, not for crawling (the longer, `$`-anchored Allow wins over the Disallow).
+ */
 export function robotsTxt(iris: Iris, withServices: boolean): string {
   const path = new URL(iris.publicBase).pathname;
   return `# npcsc-kg
 User-agent: *
 Allow: ${path}
-${withServices ? `Disallow: ${path}sparql\nDisallow: ${path}api/\n` : ''}
+${withServices ? `Allow: ${path}sparql$\nAllow: ${path}sparql.zh-Hans.html$\nDisallow: ${path}sparql\nDisallow: ${path}api/\n` : ''}
 Sitemap: ${iris.url('sitemap.xml')}
 `;
 }

@@ -5,7 +5,7 @@ import type { RouteModule } from '../http/route.ts';
 import { CORS_HEADERS, Executor, preflight } from './execute.ts';
 import { poolFor } from './pool.ts';
 import { sparqlHandler } from './protocol.ts';
-import { example, queryPage, queryPageAssets } from './query-page.ts';
+import { example, QUERY_PAGE_PATHS, queryPage, queryPageAssets } from './query-page.ts';
 import { serviceDescriptionHandler } from './service-description.ts';
 import { loadStoredQueries, openApiHandler, storedQueryHandler } from './stored.ts';
 
@@ -47,10 +47,8 @@ export const sparqlRoutes: RouteModule = (app, ctx) => {
   const { graph, config } = ctx;
   const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency, config.store, config.limits.threadMemoryMb));
   const stored = loadStoredQueries(config.root, graph.base);
-  const page = queryPage(
-    ctx,
-    stored.map((s) => example(s.file, graph.base, s.extensions)),
-  );
+  const examples = stored.map((s) => example(s.file, graph.base, s.extensions));
+  const page = queryPage(ctx, examples, 'en');
   const sparql = withCors(sparqlHandler(ctx, { exec, page, describe: serviceDescriptionHandler(ctx) }));
 
   app.get('/sparql', sparql); // query by GET; without one, the service description or (for browsers) the query page
@@ -63,5 +61,6 @@ export const sparqlRoutes: RouteModule = (app, ctx) => {
   app.get('/api/*', withCors(storedQueryHandler(ctx, exec, stored))); // one stored query, e.g. /api/holders.csv
   app.options('/api/*', preflight);
   app.on(['POST', ...OTHER_METHODS], '/api/*', refuse('GET, HEAD, OPTIONS'));
+  app.get(`/${QUERY_PAGE_PATHS['zh-Hans']}`, queryPage(ctx, examples, 'zh-Hans')); // the query page in Chinese
   app.get('/assets/yasgui/:file', queryPageAssets()); // YASGUI from node_modules, and the page's script and style
 };

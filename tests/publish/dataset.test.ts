@@ -140,7 +140,36 @@ describe('The sitemap', () => {
     expect(text).toContain(`Sitemap: ${PUBLIC}sitemap.xml`);
     expect(text).toMatch(/Disallow: \/sparql/);
   });
+
+  it('lets crawlers read the query page in both languages, not the answers of the endpoint or the API', async () => {
+    const text = await (await app.request('/robots.txt')).text();
+    expect(crawlable(text, '/sparql')).toBe(true);
+    expect(crawlable(text, '/sparql.zh-Hans.html')).toBe(true);
+    expect(crawlable(text, '/doc/person/peng-zhen.html')).toBe(true);
+    expect(crawlable(text, `/sparql?query=${encodeURIComponent('ASK {}')}`)).toBe(false);
+    expect(crawlable(text, '/sparql.zh-Hans.html?query=x')).toBe(false);
+    expect(crawlable(text, '/api/holders')).toBe(false);
+  });
 });
+
+/**
+ * Whether robots.txt lets a crawler fetch `path`, by RFC 9309's rule: the longest matching pattern decides, Allow
+ * on a tie; `*` is any run of characters and a final `$` the end of the path.
+ */
+function crawlable(robots: string, path: string): boolean {
+  const literal = (x: string) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  let best = { length: -1, allow: true };
+  for (const line of robots.split('\n')) {
+    const m = /^(allow|disallow):\s*(\S+)/i.exec(line.trim());
+    if (!m?.[1] || !m[2]) continue;
+    const anchored = m[2].endsWith('$');
+    const body = anchored ? m[2].slice(0, -1) : m[2];
+    if (!new RegExp(`^${body.split('*').map(literal).join('.*')}${anchored ? '$' : ''}`).test(path)) continue;
+    const allow = m[1].toLowerCase() === 'allow';
+    if (m[2].length > best.length || (m[2].length === best.length && allow)) best = { length: m[2].length, allow };
+  }
+  return best.allow;
+}
 
 describe('The JSON-LD context', () => {
   it('is served at /context.jsonld and is the one the documents are compacted with', async () => {

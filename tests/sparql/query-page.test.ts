@@ -22,10 +22,33 @@ describe('The query page', () => {
     const page = await res.text();
     expect(page).toMatch(/<option value="holders"[^>]*>All holders in order<\/option>/);
     expect(page.match(/<option value="[a-z-]+"/g)?.length).toBeGreaterThanOrEqual(10);
-    const sources = [...page.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
-    expect(sources).toContain('assets/yasgui/yasgui.min.js');
-    expect(sources.filter((u) => /^(https?:)?\/\//.test(u ?? ''))).toEqual([]);
+    // What the page loads (scripts, styles, icon) comes from this server: relative, or at its public base.
+    const loads = [...page.matchAll(/<script src="([^"]+)"|<link rel="(?:stylesheet|icon)" href="([^"]+)"/g)].map(
+      (m) => m[1] ?? m[2] ?? '',
+    );
+    expect(loads).toContain('assets/yasgui/yasgui.min.js');
+    expect(loads.filter((u) => /^(https?:)?\/\//.test(u) && !u.startsWith(s.config.publicBase))).toEqual([]);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+  });
+
+  it('should be in English at /sparql and in Chinese beside it, each naming the other, with a description', async () => {
+    const P = s.config.publicBase;
+    for (const [path, lang, title, other] of [
+      ['/sparql', 'en', 'SPARQL endpoint', `${P}sparql.zh-Hans.html`],
+      ['/sparql.zh-Hans.html', 'zh-Hans', 'SPARQL 查询端点', `${P}sparql`],
+    ] as const) {
+      const res = await s.app.request(path, { headers: HTML });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-language')).toBe(lang);
+      const page = await res.text();
+      expect(page).toContain(`<html lang="${lang}">`);
+      expect(page).toMatch(new RegExp(`<title>${title} · [^<]+</title>`));
+      expect(page).toMatch(/<meta name="description" content="[^"]{40,}">/);
+      expect(page).toContain(`<link rel="canonical" href="${P}${path.slice(1)}">`);
+      expect(page).toContain(`<link rel="alternate" hreflang="zh-Hans" href="${P}sparql.zh-Hans.html">`);
+      expect(page).toContain(`<a class="lang-switch" href="${other}"`);
+      expect(page).toContain('<header class="site">');
+    }
   });
 
   it('should prefill the dataset prefixes and the examples, with their parameters set to defaults', async () => {
@@ -90,7 +113,9 @@ describe('The query page assets', () => {
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     const body = await js.text();
     expect(body.length).toBeGreaterThan(100_000);
-    const gz = await s.app.request('/assets/yasgui/yasgui.min.js', { headers: { 'accept-encoding': 'gzip, br' } });
+    const br = await s.app.request('/assets/yasgui/yasgui.min.js', { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    const gz = await s.app.request('/assets/yasgui/yasgui.min.js', { headers: { 'accept-encoding': 'gzip' } });
     expect(gz.headers.get('content-encoding')).toBe('gzip');
     const etag = js.headers.get('etag') ?? '';
     expect((await s.app.request('/assets/yasgui/yasgui.min.js', { headers: { 'if-none-match': etag } })).status).toBe(

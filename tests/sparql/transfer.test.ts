@@ -126,6 +126,15 @@ describe('Compressed SPARQL answers', () => {
     await checkCodings('/sparql', { accept: 'text/html' });
   });
 
+  it('should send the query page’s assets in br or gzip as Accept-Encoding weighs them', async () => {
+    for (const file of ['yasgui.min.js', 'yasgui.min.css', 'query-page.js']) {
+      await checkCodings(`/assets/yasgui/${file}`, {});
+    }
+    const refused = await request('/assets/yasgui/yasgui.min.js', { 'accept-encoding': 'gzip;q=0' });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect((await request('/assets/yasgui/none.js', { 'accept-encoding': 'br' })).status).toBe(404);
+  });
+
   it('should compress the OpenAPI description and the stored queries’ answers', async () => {
     await checkCodings('/api/openapi.json', {});
     await checkCodings('/api/holders', JSON_RESULTS);

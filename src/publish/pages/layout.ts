@@ -42,6 +42,8 @@ export interface PageSpec {
   bodyClass?: string;
   /** The text already in the search box (on the search page). */
   searched?: string;
+  /** More of the head after the site's stylesheet (the query page's own styles). */
+  head?: Html;
 }
 
 /** A link that opens the SPARQL endpoint prefilled with a query about `iri`. */
@@ -64,7 +66,7 @@ export function layout(ctx: PageCtx, spec: PageSpec): string {
 ${spec.description ? html`<meta name="description" content="${spec.description.slice(0, 300)}">` : ''}
 ${urls ? alternates(urls, lang) : html`<meta name="robots" content="noindex">`}
 <link rel="stylesheet" href="${iris.url('assets/site.css')}">
-<link rel="icon" href="${iris.url('assets/favicon.svg')}" type="image/svg+xml">
+<link rel="icon" href="${iris.url('assets/favicon.svg')}" type="image/svg+xml">${spec.head ?? ''}
 ${spec.embed ? html`<script type="application/ld+json">\n${scriptJson(crawlerForm(spec.embed, lang))}\n</script>` : ''}
 </head>
 <body${spec.bodyClass ? raw(` class="${spec.bodyClass}"`) : ''}>
@@ -86,7 +88,7 @@ ${urls ? html`<a class="lang-switch" href="${urls.byLang[other]}" hreflang="${ot
 ${spec.main}
 </main>
 <footer class="site">
-${urls ? formatLinks(ctx, urls, spec.topic) : ''}
+${urls && urls.rdf.length > 0 ? formatLinks(ctx, urls, spec.topic) : ''}
 ${spec.topic ? html`<p class="iri">${t.canonicalIri}: <code>${spec.topic}</code></p>` : ''}
 <p>${t.footer}</p>
 </footer>
