@@ -47,6 +47,7 @@ interface Report {
   errors: { iri: string; format: string; error: string }[];
   /** TriG reads done with a later rdflib's Accept header, where this rdflib sends none for TriG (rdflib_check.py). */
   trig_with_later_accept: number;
+  seconds: { read: number; compare: number };
 }
 
 let work: string;
@@ -85,7 +86,8 @@ async function check(
 /** What the test prints, and what its assertion shows on failure: the counts and the first few problems. */
 const summary = (r: Report) =>
   `rdflib ${r.rdflib}: ${r.checked} reads (${r.checked / FORMATS.length} IRIs × ${FORMATS.length} formats), ` +
-  `${r.mismatches.length} mismatches, ${r.errors.length} errors; ${r.triples} reference triples` +
+  `${r.mismatches.length} mismatches, ${r.errors.length} errors; ${r.triples} reference triples ` +
+  `(reading ${r.seconds.read.toFixed(1)} s, comparing ${r.seconds.compare.toFixed(1)} s)` +
   (r.trig_with_later_accept ? `; ${r.trig_with_later_accept} TriG reads with a later rdflib's Accept header` : '') +
   '\n' +
   JSON.stringify([...r.errors.slice(0, 5), ...r.mismatches.slice(0, 5)], null, 1);

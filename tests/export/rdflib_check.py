@@ -4,11 +4,12 @@
 import inspect
 import json
 import sys
+import time
 import urllib.request
 
 import rdflib
-from rdflib import ConjunctiveGraph, Graph
-from rdflib.compare import graph_diff, to_isomorphic
+from rdflib import BNode, ConjunctiveGraph, Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 
 # Some rdflib releases (6.1.1, Debian 12's) send no TriG type for format="trig", but the generic header they send for
@@ -36,25 +37,43 @@ def parsed(url, fmt, report):
     return Graph().parse(url, format=fmt)
 
 
+def ground(graph):
+    return not any(isinstance(term, BNode) for triple in graph for term in triple)
+
+
+def same(expected, got):
+    # Without blank nodes, isomorphism is equality of the triple sets; rdflib's canonical hashing is only needed (and
+    # only paid for) where there are blank nodes.
+    if ground(expected) and ground(got):
+        return set(expected) == set(got)
+    return isomorphic(expected, got)
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         plan = json.load(f)
     report = {"rdflib": rdflib.__version__, "checked": 0, "triples": 0, "mismatches": [], "errors": [], "trig_with_later_accept": 0}
+    report["seconds"] = {"read": 0.0, "compare": 0.0}
     for case in plan["cases"]:
         reference = Graph()
         with open(case["reference"], encoding="utf-8") as f:
             reference.parse(data=f.read(), format="turtle", publicID=case["document"])
-        expected = to_isomorphic(reference)
+        expected = reference
         report["triples"] += len(reference)
         for fmt in plan["formats"]:
             report["checked"] += 1
+            started = time.perf_counter()
             try:
-                got = to_isomorphic(parsed(case["url"], fmt, report))
+                got = parsed(case["url"], fmt, report)
             except Exception as e:  # any failure to fetch or parse is reported, not fatal
                 report["errors"].append({"iri": case["url"], "format": fmt, "error": f"{type(e).__name__}: {e}"[:300]})
                 continue
-            if got != expected:
-                _, only_reference, only_parsed = graph_diff(expected, got)
+            read = time.perf_counter()
+            report["seconds"]["read"] += read - started
+            equal = same(expected, got)
+            report["seconds"]["compare"] += time.perf_counter() - read
+            if not equal:
+                _, only_reference, only_parsed = graph_diff(to_isomorphic(expected), to_isomorphic(got))
                 report["mismatches"].append(
                     {
                         "iri": case["url"],
