@@ -11,6 +11,7 @@
 //   sitemap-1.xml, sitemap-2.xml, …              past 50,000 URLs or 50 MB: sitemap.xml indexes them
 //   _redirects, _headers                         Netlify-style rules: /id/* 303 → /doc/*, media types
 //   nginx.conf                                   the same rules for nginx, negotiating Accept as the server does
+//   w3id.org/npcsc/.htaccess                     w3id.org's rules: canonical IRIs 303 → documents here (htaccess.ts)
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { DUMP_TYPES, type DumpName } from '../publish/dumps.ts';
 import { CONTENT_TYPES, RDF_FORMATS, suffixOf } from '../publish/formats.ts';
 import { Publisher, type Representation } from '../publish/publisher.ts';
 import type { Graph } from '../rdf/graph.ts';
+import { htaccessFile, htaccessPath } from './htaccess.ts';
 import { nginxAcceptMap } from './nginx-accept.ts';
 
 export interface ExportOptions {
@@ -90,6 +92,7 @@ export async function exportSite(
     ['_redirects', () => redirectsFile(pub)],
     ['_headers', () => headersFile(pub)],
     ['nginx.conf', () => nginxSnippet(pub)],
+    [htaccessPath(pub.iris.base), () => htaccessFile(pub.iris.base, pub.iris.publicBase)],
   );
 
   const target = path.resolve(dir);

@@ -2,8 +2,7 @@
 // export served under a path prefix on 127.0.0.1, and the answers checked over HTTP (303s, negotiation, media types,
 // security headers, 404 page, no way out of the export folder).
 // Skipped where nginx is not installed, except in CI (process.env.CI), where .ci/run installs it and a skip would hide a failure.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,18 +12,11 @@ import { createApp } from '../../src/app.ts';
 import { exportSite } from '../../src/export/site.ts';
 import { PAGE_CSP, SECURITY_HEADERS } from '../../src/http/headers.ts';
 import { linkedDataRoutes } from '../../src/publish/routes.ts';
+import { CLIENTS } from '../support/accept-clients.ts';
+import type { Daemon } from '../support/daemon.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { freePort } from '../support/net.ts';
-
-/** nginx as `command -v nginx` finds it (and in /usr/sbin, which a user's PATH may lack). */
-function nginxBinary(): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin'];
-  for (const dir of dirs) {
-    const file = path.join(dir, 'nginx');
-    if (dir && existsSync(file)) return file;
-  }
-  return undefined;
-}
+import { nginxBinary, startNginx } from '../support/nginx.ts';
 
 const binary = nginxBinary();
 const run = binary !== undefined || Boolean(process.env.CI);
@@ -33,54 +25,6 @@ const PREFIX = '/kg/';
 /** What every answer carries: the server's security headers, with the pages' policy (as in the export's _headers). */
 const SECURITY = { ...SECURITY_HEADERS, 'content-security-policy': PAGE_CSP };
 const MARKER = 'npcsc-outside-the-export';
-
-const COMUNICA =
-  'application/n-quads,application/trig;q=0.95,application/ld+json;q=0.9,application/n-triples;q=0.8,' +
-  'text/turtle;q=0.6,application/rdf+xml;q=0.5,text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,' +
-  'text/xml;q=0.3,text/html;q=0.2,application/xhtml+xml;q=0.18';
-/**
- * The Accept headers real clients send, each as written (spaces and all): the RDF clients of the issue, whose
- * q-values put RDF above text/html, and browsers, which must still get the page.
- */
-const CLIENTS: [client: string, accept: string][] = [
-  ['Comunica', COMUNICA],
-  ['rdf-dereference', `${COMUNICA},application/json;q=0.135,text/shaclc;q=0.1,text/shaclc-ext;q=0.05`],
-  [
-    'Raptor (rapper)',
-    'application/rdf+xml, text/rdf+n3;q=0.6, application/x-turtle;q=0.5, text/turtle;q=0.5, ' +
-      'application/n-triples;q=0.3, text/plain;q=0.1, */*;q=0.1',
-  ],
-  ['rdflib turtle', 'text/turtle, application/x-turtle, */*;q=0.1'],
-  ['rdflib xml', 'application/rdf+xml, */*;q=0.1'],
-  ['rdflib json-ld', 'application/ld+json, application/json;q=0.9, */*;q=0.1'],
-  ['rdflib nt', 'text/plain, */*;q=0.1'],
-  ['rdflib trig', 'application/trig, */*;q=0.1'],
-  ['rdflib nquads', 'application/n-quads, */*;q=0.1'],
-  ...['text/turtle', 'application/rdf+xml', 'application/ld+json', 'application/n-triples', 'text/plain'].map(
-    (t): [string, string] => [`bare ${t}`, t],
-  ),
-  ...['application/n-quads', 'application/trig'].map((t): [string, string] => [`bare ${t}`, t]),
-  ['Firefox', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
-  [
-    'Chrome',
-    'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,' +
-      'application/signed-exchange;v=b3;q=0.7',
-  ],
-  ['curl', '*/*'],
-  // Beyond the clients the export knows by name: its rules by q-value.
-  ['RDF above the page, by q', 'text/turtle;q=0.9, text/html;q=0.8'],
-  ['the page below a wildcard', 'text/html;q=0.5, */*'],
-  ['a tie the server breaks for the page', 'application/rdf+xml, text/html'],
-  ['an alias, spaced', 'application/xhtml+xml ; q=0.3 , application/json ; q=0.4'],
-];
-
-/**
- * nginx in the foreground under a watchdog shell: when the test process closes the shell's stdin, or dies and the
- * pipe closes with it, the shell stops nginx. No nginx outlives the test, whatever ends it.
- */
-const WATCHDOG =
-  'exec 3<&0; "$0" "$@" </dev/null & n=$!; (read -r _ <&3; kill "$n" 2>/dev/null) & w=$!; ' +
-  'wait "$n"; s=$?; kill "$w" 2>/dev/null; exit "$s"';
 
 interface Raw {
   status: number;
@@ -94,9 +38,7 @@ describe.runIf(run)('The nginx rules of a static export, run by nginx', () => {
   let out: string;
   let base: string;
   let port: number;
-  let child: ChildProcess | undefined;
-  let stderr = '';
-  let startMs = 0;
+  let nginx: Daemon | undefined;
   /** The server itself, in process, on the same public base: what nginx must agree with. */
   let app: Hono;
 
@@ -121,23 +63,6 @@ describe.runIf(run)('The nginx rules of a static export, run by nginx', () => {
     });
   const file = (name: string) => readFileSync(path.join(out, name));
 
-  async function stop(): Promise<void> {
-    const c = child;
-    child = undefined;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-    c.stdin?.end();
-    const killer = setTimeout(() => {
-      // nginx did not stop on SIGTERM: its master by its pid file, then the watchdog.
-      try {
-        process.kill(Number(readFileSync(path.join(work, 'nginx.pid'), 'utf8')), 'SIGKILL');
-      } catch {}
-      c.kill('SIGKILL');
-    }, 10_000);
-    await exited;
-    clearTimeout(killer);
-  }
-
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'npcsc-nginx-'));
     // The server's root is www/; the export is www/kg/, so the prefix maps to it. Beside www/, a file no request may reach.
@@ -148,72 +73,11 @@ describe.runIf(run)('The nginx rules of a static export, run by nginx', () => {
     base = `http://127.0.0.1:${port}${PREFIX}`;
     await exportSite(await realGraph(), testConfig({ publicBase: base }), out);
     app = createApp(await realGraph(), testConfig({ publicBase: base }), [linkedDataRoutes]);
-    const snippet = readFileSync(path.join(out, 'nginx.conf'), 'utf8');
-    const [httpPart, serverPart] = snippet.split('# --- server {} block');
-    if (httpPart === undefined || serverPart === undefined) throw new Error('nginx.conf: no "# --- server {} block"');
-    for (const t of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
-      mkdirSync(path.join(work, 'temp', t), { recursive: true });
-    const q = (p: string) => JSON.stringify(p);
-    const conf = path.join(work, 'nginx-test.conf');
-    writeFileSync(
-      conf,
-      `${process.getuid?.() === 0 ? 'user root root;\n' : ''}worker_processes 1;
-pid ${q(path.join(work, 'nginx.pid'))};
-error_log ${q(path.join(work, 'error.log'))} warn;
-events { worker_connections 64; }
-http {
-    access_log ${q(path.join(work, 'access.log'))};
-    client_body_temp_path ${q(path.join(work, 'temp/body'))};
-    proxy_temp_path ${q(path.join(work, 'temp/proxy'))};
-    fastcgi_temp_path ${q(path.join(work, 'temp/fastcgi'))};
-    uwsgi_temp_path ${q(path.join(work, 'temp/uwsgi'))};
-    scgi_temp_path ${q(path.join(work, 'temp/scgi'))};
-    # A minimal types block: the snippet must bring the types of the export's files itself.
-    types { text/html html; }
-    default_type application/octet-stream;
-${httpPart}
-    server {
-        listen 127.0.0.1:${port};
-        server_name localhost;
-        root ${q(www)};
-${serverPart}
-    }
-}
-`,
-    );
-    const started = performance.now();
-    child = spawn('sh', ['-c', WATCHDOG, binary ?? 'nginx', '-p', work, '-c', conf, '-g', 'daemon off;'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const deadline = Date.now() + 15_000;
-    try {
-      for (;;) {
-        if (!child || child.exitCode !== null) {
-          const log = existsSync(path.join(work, 'error.log'))
-            ? readFileSync(path.join(work, 'error.log'), 'utf8')
-            : '';
-          throw new Error(`nginx exited with ${child?.exitCode}: ${`${stderr}\n${log}`.trim().slice(-1500)}`);
-        }
-        const up = await fetch(base).then(
-          () => true,
-          () => false,
-        );
-        if (up) break;
-        if (Date.now() > deadline) throw new Error(`nginx did not answer on port ${port} within 15 s: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } catch (e) {
-      await stop();
-      throw e;
-    }
-    startMs = performance.now() - started;
+    nginx = await startNginx({ work, www, export: out, port, ready: base });
   }, 120_000);
 
   afterAll(async () => {
-    await stop();
+    await nginx?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
@@ -240,7 +104,7 @@ ${serverPart}
     // Every identifier's Location names a file of the export.
     const location = (await get(`${PREFIX}id/office/secretary-general`, 'text/turtle')).headers.get('location') ?? '';
     expect(existsSync(path.join(out, location.slice(base.length)))).toBe(true);
-    console.info(`nginx: started in ${startMs.toFixed(0)} ms`);
+    console.info(`nginx: started in ${nginx?.startMs.toFixed(0)} ms`);
   });
 
   it("follows the server's own negotiation, q-values included, for the Accept headers real clients send", async () => {

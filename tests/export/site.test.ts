@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { exportCommand } from '../../src/cli/export.ts';
+import { htaccessFile } from '../../src/export/htaccess.ts';
 import { exportSite } from '../../src/export/site.ts';
 import { RDF_FORMATS, suffixOf } from '../../src/publish/formats.ts';
 import { Publisher } from '../../src/publish/publisher.ts';
@@ -129,6 +130,10 @@ describe('A static export', () => {
     const headers = readFileSync(path.join(out, '_headers'), 'utf8');
     expect(headers).toContain('Content-Type: text/turtle');
     expect(headers).toMatch(/^\/kg\/\*\.trig\n {2}Content-Type: application\/trig; charset=utf-8$/m);
+    // w3id.org's rules for the canonical base, sending each identifier here (run by Apache in apache.test.ts).
+    const w3id = readFileSync(path.join(out, 'w3id.org/npcsc/.htaccess'), 'utf8');
+    expect(w3id).toBe(htaccessFile(graph.base, site.url));
+    expect(w3id).toContain(`RewriteRule ^id/(.+)$ ${site.url}doc/$1%{ENV:NPCSC_EXT} [R=303,L]`);
   });
 });
 
