@@ -105,7 +105,7 @@ suite(title, () => {
     it(`should link the dataset's IRIs in results to this server's pages and leave Wikidata's alone (${p.lang})`, async () => {
       const ours = 'https://w3id.org/npcsc/id/person/peng-zhen';
       const term = 'https://w3id.org/npcsc/ontology#holder';
-      const wikidata = 'http://www.wikidata.org/entity/Q42';
+      const wikidata = 'http://www.wikidata.org/entity/Q900000042';
       const query = `SELECT ?iri WHERE { VALUES ?iri { <${ours}> <${term}> <${wikidata}> } }`;
       const { page, problems } = await open(`${base}${p.path}?query=${encodeURIComponent(query)}`);
       await page.locator('.yasqe_queryButton').first().click();
