@@ -1,5 +1,6 @@
 // Dates at their precision: xsd:date is a day, xsd:gYearMonth a month, xsd:gYear a year; never padded to a day.
 import type { Term } from 'n3';
+import { MONTHS } from '../rdf/dates.ts';
 import { NS } from '../rdf/ns.ts';
 import type { Lang } from './formats.ts';
 
@@ -48,21 +49,6 @@ export function spanOf(v: DateValue): { first: number; last: number } {
   return { first, last };
 }
 
-const MONTHS_EN = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** A date as a reader writes it, at exactly its precision: "27 September 1954", "1965年1月", "1988". */
 export function formatDate(v: DateValue, lang: Lang): string {
   if (lang === 'zh-Hans') {
@@ -71,7 +57,7 @@ export function formatDate(v: DateValue, lang: Lang): string {
     return `${v.y}年${v.m}月${v.d}日`;
   }
   if (v.precision === 'year') return String(v.y);
-  const month = MONTHS_EN[(v.m ?? 1) - 1] ?? '';
+  const month = MONTHS[(v.m ?? 1) - 1] ?? '';
   if (v.precision === 'month') return `${month} ${v.y}`;
   return `${v.d} ${month} ${v.y}`;
 }

@@ -14,7 +14,8 @@ export const DATES_CHECK = 'check:calendar-dates';
  */
 export const DATE_RANGE = { earliest: 1850, latest: 2100 } as const;
 
-const MONTHS = [
+/** The months' English names, for messages and pages. */
+export const MONTHS = [
   'January',
   'February',
   'March',
