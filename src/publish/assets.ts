@@ -21,6 +21,8 @@ header.site form.search input[type=search] { min-width: 12rem; padding: .2rem .4
 ol.search-results li { margin: .25rem 0; }
 ol.search-results .kind { color: var(--muted); font-size: .85em; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.5rem 2rem; }
+/* A long word (a source's host name, an IRI) wraps rather than widening the page past a phone's screen. */
+main, footer.site { overflow-wrap: break-word; }
 h1 { font-size: 1.7rem; line-height: 1.25; margin: .5rem 0 .25rem; }
 h2 { font-size: 1.25rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
 h3 { font-size: 1.05rem; }
@@ -36,6 +38,8 @@ table.tenures time { white-space: nowrap; }
 ul.values { margin: 0; padding-left: 1.1rem; }
 .window, .host { color: var(--muted); font-size: .9em; }
 .table-wrap { overflow-x: auto; }
+.table-wrap:focus-visible { outline: 2px solid #1f4e99; outline-offset: 2px; }
+.scroll-hint { display: none; color: var(--muted); font-size: .85rem; margin: .5rem 0 0; }
 table.tenures { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 table.tenures caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 table.tenures th, table.tenures td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -46,6 +50,8 @@ ul.columns li { break-inside: avoid; }
 figure.timeline { margin: 1rem 0; overflow-x: auto; }
 figure.timeline figcaption { color: var(--muted); font-size: .9rem; }
 svg.timeline-svg { max-width: 100%; height: auto; font-size: 12px; }
+figure.tl-narrow { display: none; }
+figure.tl-narrow svg.timeline-svg { width: 100%; max-width: 32rem; }
 .tl-grid { stroke: var(--line); stroke-width: 1; }
 .tl-now { stroke: var(--accent); stroke-dasharray: 3 3; stroke-width: 1; }
 .tl-year { fill: var(--muted); font-size: 11px; }
@@ -61,6 +67,19 @@ details.other-vocabularies { margin-top: 2rem; color: var(--muted); }
 footer.site { border-top: 1px solid var(--line); padding: 1rem 1.5rem; color: var(--muted); font-size: .9rem;
   max-width: 72rem; margin: 0 auto; }
 @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } dl.facts dd { border-top: 0; } }
+/* Phones and narrow windows: the timeline drawn for the width (labels above the bars), tables that say they scroll,
+   less padding round the page. */
+@media (max-width: 48rem) {
+  figure.tl-wide { display: none; }
+  figure.tl-narrow { display: block; }
+  figure.tl-narrow .tl-label { font-size: 13px; }
+  figure.tl-narrow .tl-year { font-size: 12px; }
+  .scroll-hint { display: block; }
+  main { padding: 1rem 1rem 2rem; }
+  header.site { padding: .75rem 1rem; }
+  header.site form.search input[type=search] { min-width: 0; width: 100%; }
+  footer.site { padding: 1rem; }
+}
 `;
 
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#9b1c1c"/><path d="M8 22h16M8 16h16M8 10h16" stroke="#fff" stroke-width="3"/></svg>

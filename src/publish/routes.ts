@@ -137,9 +137,16 @@ export function relativeRef(requestPath: string, target: string): string {
 
 /**
  * The Link header of a document in `format` (and `lang`): every other format as rel="alternate" with its type,
- * the list the HTML page's <link rel=alternate> elements carry, and for a page the other language's page.
+ * the list the HTML page's <link rel=alternate> elements carry, and for a page the other language's page. That one
+ * is the page's absolute public URL (`pageUrl`): search engines read hreflang only from fully-qualified URLs.
  */
-export function documentLink(requestPath: string, key: string, format: Format, lang: Lang): string {
+export function documentLink(
+  requestPath: string,
+  key: string,
+  format: Format,
+  lang: Lang,
+  pageUrl: (lang: Lang) => string,
+): string {
   const links: string[] = [];
   for (const f of ['html' as const, ...RDF_FORMATS]) {
     if (f === format) continue;
@@ -148,8 +155,7 @@ export function documentLink(requestPath: string, key: string, format: Format, l
   if (format === 'html') {
     for (const other of LANGS) {
       if (other === lang) continue;
-      const ref = relativeRef(requestPath, key + suffixOf('html', other));
-      links.push(`<${ref}>; rel="alternate"; type="text/html"; hreflang="${other}"`);
+      links.push(`<${pageUrl(other)}>; rel="alternate"; type="text/html"; hreflang="${other}"`);
     }
   }
   return links.join(', ');
@@ -209,7 +215,7 @@ function handlers(pub: Publisher, lastModified: string) {
         contentLocation: negotiated ? iris.docUrl(stem, choice.format, choice.lang) : undefined,
         lang: choice.format === 'html' ? choice.lang : undefined,
         lastModified,
-        link: documentLink(c.req.path, stem, choice.format, choice.lang),
+        link: documentLink(c.req.path, stem, choice.format, choice.lang, (l) => iris.docUrl(stem, 'html', l)),
       });
     },
 

@@ -110,7 +110,9 @@ describe.skipIf(!runs)('The pages in chromium', () => {
   it('click through to a tenure from the person’s timeline', async () => {
     await Promise.all([
       page.waitForURL(/doc\/tenure\/secretary-general\/1\.html$/),
-      page.locator('svg.timeline-svg a[href$="/doc/tenure/secretary-general/1.html"] rect.tl-bar').click(),
+      page
+        .locator('figure.tl-wide svg.timeline-svg a[href$="/doc/tenure/secretary-general/1.html"] rect.tl-bar')
+        .click(),
     ]);
     await expect(page.locator('h1').textContent()).resolves.toMatch(/Peng Zhen, Secretary-General .* \(no\. 1\)/);
     expect((await timelineBox()).width).toBeGreaterThan(100);

@@ -287,7 +287,13 @@ describe('The pages of people, tenures, organisations, NPC terms and notes', () 
   it('show a person’s tenures with a timeline', async () => {
     const html = await page('/doc/person/peng-zhen.html');
     expect(html).toContain('id="tenures"');
-    expect(html.match(/class="tl-row"/g)?.length).toBe(3);
+    // Three rows in each of the two pictures (the wide one and the one for phones).
+    expect(
+      html.match(/<figure class="timeline tl-wide">[\s\S]*?<\/figure>/)?.[0].match(/class="tl-row"/g)?.length,
+    ).toBe(3);
+    expect(
+      html.match(/<figure class="timeline tl-narrow">[\s\S]*?<\/figure>/)?.[0].match(/class="tl-row"/g)?.length,
+    ).toBe(3);
     expect(html).toContain('<time datetime="1902-10-12" data-precision="day">12 October 1902</time>');
   });
 

@@ -38,6 +38,8 @@ export interface PageSpec {
   /** The resource the page is about: "query this" opens a DESCRIBE of it. */
   topic?: string | undefined;
   embed?: object | undefined;
+  /** The Open Graph type (default `website`). */
+  ogType?: string | undefined;
   main: Html;
   bodyClass?: string;
   /** The text already in the search box (on the search page). */
@@ -63,8 +65,9 @@ export function layout(ctx: PageCtx, spec: PageSpec): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${spec.headTitle ?? spec.title.text} · ${t.siteShort}</title>
-${spec.description ? html`<meta name="description" content="${spec.description.slice(0, 300)}">` : ''}
+${spec.description ? html`<meta name="description" content="${clip(spec.description)}">` : ''}
 ${urls ? alternates(urls, lang) : html`<meta name="robots" content="noindex">`}
+${urls ? openGraph(ctx, spec, urls) : ''}
 <link rel="stylesheet" href="${iris.url('assets/site.css')}">
 <link rel="icon" href="${iris.url('assets/favicon.svg')}" type="image/svg+xml">${spec.head ?? ''}
 ${spec.embed ? html`<script type="application/ld+json">\n${scriptJson(crawlerForm(spec.embed, lang))}\n</script>` : ''}
@@ -96,6 +99,28 @@ ${spec.topic ? html`<p class="iri">${t.canonicalIri}: <code>${spec.topic}</code>
 </html>
 `;
   return doc.s;
+}
+
+/** A description short enough for a search result: cut at a word (or, in Chinese, anywhere) with an ellipsis. */
+function clip(text: string, max = 300): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`;
+}
+
+/** Open Graph locales (language_TERRITORY): simplified Chinese is written in mainland China. */
+const OG_LOCALES: Record<Lang, string> = { en: 'en_US', 'zh-Hans': 'zh_CN' };
+
+/** What a link shared on a social site or in a chat shows: title, description, the page's canonical URL. */
+function openGraph(ctx: PageCtx, spec: PageSpec, urls: PageUrls): Html {
+  const { t, lang } = ctx;
+  return html`<meta property="og:title" content="${spec.headTitle ?? spec.title.text}">
+${spec.description ? html`<meta property="og:description" content="${clip(spec.description)}">\n` : ''}<meta property="og:url" content="${urls.byLang[lang]}">
+<meta property="og:type" content="${spec.ogType ?? 'website'}">
+<meta property="og:site_name" content="${t.siteName}">
+<meta property="og:locale" content="${OG_LOCALES[lang]}">
+${LANGS.filter((l) => l !== lang).map((l) => html`<meta property="og:locale:alternate" content="${OG_LOCALES[l]}">\n`)}`;
 }
 
 /** The search box: a plain form (no script), to the search route in the page's language. */

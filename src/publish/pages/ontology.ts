@@ -81,7 +81,7 @@ ${ix.has(alignments) ? html`<p>${link(ctx, alignments, nameOf(ix, alignments, ct
 </section>`;
   return layout(ctx, {
     title: nameOf(ix, ontology, ctx.lang),
-    description: ix.objects(ontology, RDFS_COMMENT)[0]?.value,
+    description: pickLiteral(ix.objects(ontology, RDFS_COMMENT), ctx.lang)?.text,
     urls: docPageUrls(iris, 'ontology'),
     topic: ontology,
     embed: ontologyEmbed(ix, ontology),

@@ -4,6 +4,7 @@ import { type Html, html } from '../html.ts';
 import { datasetEmbed, officeEmbed, organisationEmbed, personEmbed, tenureEmbed, thingEmbed } from '../jsonld-embed.ts';
 import { nameOf, pickLiteral, RDFS_COMMENT } from '../view.ts';
 import { chineseName, lead, link, literalHtml, noteBlock, npcscOf, type PageCtx, typeBadges } from './common.ts';
+import { describe } from './describe.ts';
 import { docPageUrls, layout } from './layout.ts';
 import { resourceSections } from './sections.ts';
 import { holderLabel, officeLabel, tenureTable, tenureTimeline } from './tenures.ts';
@@ -22,11 +23,23 @@ interface Body {
   embed: object;
 }
 
+/** The kinds whose data is enough for a description in either language. */
+const WRITTEN = new Set(['person', 'tenure', 'npc-term']);
+
 export function resourcePage(ctx: PageCtx, page: ResourcePage): string {
   const kind = page.key.split('/')[1] ?? '';
   const { topic } = page;
   const body = bodyFor(ctx, kind, page);
-  const description = pickLiteral(ctx.ix.objects(topic, RDFS_COMMENT), ctx.lang)?.text;
+  // The resource's own comment when it is in the page's language; else a sentence from its data where the data
+  // says enough (a person, a tenure, an NPC term); else the comment in another language, or the generic sentence.
+  const comment = pickLiteral(ctx.ix.objects(topic, RDFS_COMMENT), ctx.lang);
+  let description =
+    comment && (comment.lang === ctx.lang || !WRITTEN.has(kind)) ? comment.text : describe(ctx, kind, topic);
+  // Two notes may tell one disagreement (one tenure's end, the next one's start): what each is about sets them apart.
+  if (kind === 'note' && comment) {
+    const about = ctx.ix.iris(topic, `${npcscOf(ctx)}noteAbout`).map((a) => nameOf(ctx.ix, a, ctx.lang).text);
+    if (about.length) description = `${about.join(', ')}${ctx.lang === 'en' ? ': ' : '：'}${description}`;
+  }
   const title = nameOf(ctx.ix, topic, ctx.lang);
   return layout(ctx, {
     title,
@@ -35,6 +48,7 @@ export function resourcePage(ctx: PageCtx, page: ResourcePage): string {
     urls: docPageUrls(ctx.iris, page.key),
     topic,
     embed: body.embed,
+    ogType: kind === 'person' ? 'profile' : 'article',
     main: html`${typeBadges(ctx, topic)}${wikidataLinks(ctx, topic)}${body.main}`,
     bodyClass: `kind-${kind}`,
   });

@@ -53,7 +53,9 @@ export function tenureTable(
           .map((n, i) => html`${i ? ', ' : ''}${link(ctx, n, localName(n))}`)}</td>`;
     }
   };
-  return html`<div class="table-wrap"><table class="tenures">${caption ? html`<caption>${caption}</caption>` : ''}
+  // On a narrow screen the last columns lie beyond the edge: the table says it scrolls, in words and to a screen
+  // reader, and takes keyboard focus so it can be scrolled without a pointer.
+  return html`<p class="scroll-hint" aria-hidden="true">${t.scrollHint}</p><div class="table-wrap" role="region" aria-label="${caption ?? t.tenures} (${t.scrollsSideways})" tabindex="0"><table class="tenures">${caption ? html`<caption>${caption}</caption>` : ''}
 <thead><tr>${columns.map((c) => html`<th scope="col">${head[c]}</th>`)}</tr></thead>
 <tbody>${tenures.map((tenure) => html`<tr>${columns.map((c) => cell(tenure, c))}</tr>\n`)}</tbody></table></div>`;
 }
