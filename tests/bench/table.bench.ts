@@ -264,7 +264,20 @@ const empty = await startProject('empty cache', emptyCacheRoot(), []);
 await stopNode(empty.child);
 
 let large: { triples: number; times: Map<string, Map<string, number>>; idleMB: Map<string, number> } | undefined;
+/** Why the 1M rows have no figures: not asked for, or what went wrong (the other rows are printed all the same). */
+let largeMissing = 'not run (BENCH_1M=1)';
 if (AT_1M) {
+  try {
+    large = await atScale();
+  } catch (e) {
+    largeMissing = `failed: ${(e as Error).message.split('\n')[0]?.slice(0, 60)}`;
+    await stopAll();
+  }
+}
+rmSync(work, { recursive: true, force: true });
+
+/** The query times and idle RSS over the generated ~1M-triple graph. */
+async function atScale() {
   const root = workload();
   const big = built(root);
   const servers = [
@@ -274,14 +287,10 @@ if (AT_1M) {
   ];
   await sleep(3000);
   const idle = new Map(servers.map((s) => [s.name, treeRssMB(s.child.pid)]));
-  large = {
-    triples: big.triples,
-    times: await queryTimes(servers, exampleQueries(root, big.base), Math.min(RUNS, 7)),
-    idleMB: idle,
-  };
+  const times = await queryTimes(servers, exampleQueries(root, big.base), Math.min(RUNS, 7));
   await stopAll();
+  return { triples: big.triples, times, idleMB: idle };
 }
-rmSync(work, { recursive: true, force: true });
 
 // ---- the table ----
 const x = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : `${n.toFixed(2)}x`);
@@ -355,7 +364,7 @@ if (large) {
     ),
   ]);
 } else {
-  rows.push(['same at 1M triples', 'not run (BENCH_1M=1)', '', '', '', '']);
+  rows.push(['same at 1M triples', largeMissing, '', '', '', '']);
 }
 rows.push([
   '/sparql cache hit vs bare node:http, POST (GET)',
@@ -442,7 +451,7 @@ if (large) {
     ),
   ]);
 } else {
-  rows.push(['RSS MB idle at 1M triples', 'not run (BENCH_1M=1)', '', '', '', '']);
+  rows.push(['RSS MB idle at 1M triples', largeMissing, '', '', '', '']);
 }
 
 const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
