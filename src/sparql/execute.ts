@@ -131,7 +131,7 @@ export class Executor {
     };
   }
 
-  /** An answer stored under the exact request (method, path, query string, Accept): no parsing on this path. */
+  /** An answer stored under the exact request or the request's words (src/sparql/protocol.ts): no parsing here. */
   exact(key: string): Answer | undefined {
     return this.answers.get(`=${key}`);
   }
