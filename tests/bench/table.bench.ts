@@ -21,9 +21,9 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bench, describe } from 'vitest';
+import { cacheFiles } from '../../src/build/cache.ts';
 import { makeConfig, PROJECT_ROOT } from '../../src/config.ts';
 import { generate } from '../../src/generate/command.ts';
-import { cacheFiles } from '../../src/rdf/graph.ts';
 import { loadQueryDir } from '../../src/rdf/queries.ts';
 import { bindParams } from '../../src/sparql/params.ts';
 import { portableQuery } from '../../src/store/portable.ts';
