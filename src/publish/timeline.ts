@@ -29,8 +29,8 @@ export interface TimelineRow {
 }
 
 export interface TimelineOptions {
-  /** The day drawn as "now" (open tenures run to it). */
-  now: number;
+  /** The day drawn as "now" (open tenures run to it); undefined: the latest day any row shows. */
+  now: number | undefined;
   title: string;
   legend: string;
   presentLabel: string;
@@ -49,8 +49,9 @@ const YEAR_MS = 365.2425 * 86_400_000;
 
 export function timeline(rows: readonly TimelineRow[], opts: TimelineOptions): Html {
   if (rows.length === 0) return html``;
+  const now = opts.now ?? Math.max(...rows.map((r) => r.end?.last ?? r.start.last));
   const firstYear = new Date(Math.min(...rows.map((r) => r.start.first))).getUTCFullYear();
-  const lastMs = Math.max(opts.now, ...rows.map((r) => r.end?.last ?? opts.now));
+  const lastMs = Math.max(now, ...rows.map((r) => r.end?.last ?? now));
   const y0 = Math.floor(firstYear / 5) * 5;
   const y1 = new Date(lastMs).getUTCFullYear() + 1;
   const t0 = Date.UTC(y0, 0, 1);
@@ -89,7 +90,7 @@ export function timeline(rows: readonly TimelineRow[], opts: TimelineOptions): H
   const bars = rows.map((r, i) => {
     const y = TOP + i * ROW + (ROW - BAR) / 2;
     const certainFrom = r.start.last + 86_400_000;
-    const certainTo = r.end ? r.end.first : opts.now;
+    const certainTo = r.end ? r.end.first : now;
     const a = x(certainFrom);
     const b = Math.max(a, x(certainTo));
     return html`<a href="${r.href}" class="tl-row"><title>${r.title}</title>
@@ -102,7 +103,7 @@ ${windowRect(r.start, 'start', y)}${r.end ? windowRect(r.end, 'end', y) : html`<
   return html`<figure class="timeline"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="${opts.id}-title" class="timeline-svg" id="${opts.id}">
 <title id="${opts.id}-title">${opts.title}</title>
 ${ticks}
-<line class="tl-now" x1="${f(x(opts.now))}" x2="${f(x(opts.now))}" y1="${TOP - 6}" y2="${height - 4}"><title>${opts.presentLabel}</title></line>
+<line class="tl-now" x1="${f(x(now))}" x2="${f(x(now))}" y1="${TOP - 6}" y2="${height - 4}"><title>${opts.presentLabel}</title></line>
 ${bars}
 </svg><figcaption>${opts.legend}</figcaption></figure>`;
 }
