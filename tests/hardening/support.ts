@@ -59,9 +59,10 @@ export interface RawResponse {
 
 /**
  * Sends `request` as raw bytes on a fresh connection (no client-side normalisation of paths or headers) and reads
- * until the server closes it or `timeoutMs` passes.
+ * until the server closes it, or rejects after `timeoutMs` (a bound against a hang, not on speed: a loaded machine
+ * answers late).
  */
-export function rawRequest(port: number, request: string | Buffer, timeoutMs = 5000): Promise<RawResponse> {
+export function rawRequest(port: number, request: string | Buffer, timeoutMs = 60_000): Promise<RawResponse> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
