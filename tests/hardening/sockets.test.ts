@@ -22,7 +22,8 @@ beforeAll(async () => {
   listener = await listen(0, '127.0.0.1', LIMITS);
   port = listener.port;
   listener.use((await fullApp({ limits: { bodyBytes: 64 * 1024 } })).app);
-});
+  // Its query threads' first start, however loaded the machine.
+}, 600_000);
 afterAll(async () => {
   await listener.close();
 });
