@@ -14,7 +14,7 @@
 //   w3id.org/npcsc/.htaccess                     w3id.org's rules: canonical IRIs 303 → documents here (htaccess.ts)
 // A plain static server resolves every link in every page; /id/… and extension-less /doc/… need the rules.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { crashPoint, writeFolderAtomically } from '../atomic.ts';
@@ -97,6 +97,14 @@ export async function exportSite(
 
   const target = path.resolve(dir);
   let bytes = 0;
+  // Every file carries the day the data last changed as its time, not the day it was written: a static server
+  // sends that as Last-Modified (the same the app sends) and derives its ETag from it and the size (nginx,
+  // Apache), so every copy of one export, wherever and whenever it is unpacked by a tool that keeps times,
+  // answers alike. Without a day in the data, the files keep the time they were written.
+  const day = pub.modified === undefined ? undefined : new Date(`${pub.modified}T00:00:00Z`);
+  const stamp = (file: string) => {
+    if (day) utimesSync(file, day, day);
+  };
   await writeFolderAtomically(target, async (tmp) => {
     const made = new Set<string>([tmp]);
     for (let i = 0; i < jobs.length; i++) {
@@ -116,9 +124,11 @@ export async function exportSite(
         made.add(parent);
       }
       writeFileSync(full, body);
+      stamp(full);
       bytes += body.byteLength;
       if (file.startsWith('dump.') && typeof out !== 'string') {
         writeFileSync(`${full}.gz`, out.gzipped() ?? gzipSync(body));
+        stamp(`${full}.gz`);
       }
       if (i === 0) crashPoint('writing');
       opts.onProgress?.(i + 1, jobs.length);

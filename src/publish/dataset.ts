@@ -40,8 +40,23 @@ export const DUMPS: readonly Distribution[] = [
 export interface DatasetOptions {
   /** Public URL of the SPARQL endpoint; absent in a static export without one. */
   sparqlEndpoint?: string | undefined;
-  /** Day the data last changed (ISO date), for dcterms:modified and the sitemap. */
-  modified: string;
+}
+
+/**
+ * The day the published graph last changed: the dataset's dcterms:modified, kept in data/dataset.ttl beside the
+ * graph it dates (tests/rdf/modified.test.ts fails when the graph changes and the day does not). Not a file's
+ * modification time, which a checkout, a copy or a deploy sets to its own day, nor the day the server started:
+ * every clone and every replica of the same data must give the same day, to the sitemap's lastmod, the
+ * description's dcterms:modified and Last-Modified alike. The latest when there are several; undefined when the
+ * data gives none (a generated graph), and then nothing claims a day.
+ */
+export function modifiedOf(graph: Graph, dataset: string): string | undefined {
+  let latest: string | undefined;
+  for (const o of graph.store.getObjects(dataset, `${NS.dcterms}modified`, null)) {
+    if (o.termType !== 'Literal' || !/^\d{4}-\d{2}-\d{2}$/.test(o.value)) continue;
+    if (latest === undefined || o.value > latest) latest = o.value;
+  }
+  return latest;
 }
 
 const int = (n: number) => literal(String(n), namedNode(`${NS.xsd}integer`));
@@ -81,7 +96,6 @@ export function datasetComputed(graph: Graph, iris: Iris, opts: DatasetOptions):
   add(ds, p('void', 'uriSpace'), literal(`${graph.base}id/`));
   add(ds, p('void', 'exampleResource'), namedNode(`${graph.base}id/office/secretary-general`));
   add(ds, p('void', 'exampleResource'), namedNode(`${graph.base}id/person/peng-zhen`));
-  add(ds, p('dcterms', 'modified'), literal(opts.modified, namedNode(`${NS.xsd}date`)));
   for (const f of ['Turtle', 'N-Triples', 'JSON-LD', 'RDF_XML']) {
     add(ds, p('void', 'feature'), namedNode(`http://www.w3.org/ns/formats/${f}`));
   }
@@ -124,6 +138,7 @@ export function datasetComputed(graph: Graph, iris: Iris, opts: DatasetOptions):
   for (const t of store.getObjects(ds, `${NS.dcterms}title`, null)) add(ds, p('schema', 'name'), t);
   for (const t of store.getObjects(ds, `${NS.dcterms}description`, null)) add(ds, p('schema', 'description'), t);
   for (const t of store.getObjects(ds, `${NS.dcterms}license`, null)) add(ds, p('schema', 'license'), t);
+  for (const t of store.getObjects(ds, `${NS.dcterms}modified`, null)) add(ds, p('schema', 'dateModified'), t);
   for (const t of store.getObjects(ds, `${NS.dcat}keyword`, null)) add(ds, p('schema', 'keywords'), t);
   for (const lang of ['en', 'zh-Hans']) add(ds, p('schema', 'inLanguage'), literal(lang));
   for (const t of store.getObjects(ds, `${NS.dcterms}creator`, null)) {

@@ -1,11 +1,10 @@
 // Renders every representation of the site once per Graph and keeps it: documents, pages, dumps, sitemap, assets.
 //
-// The Graph is immutable, so a representation depends only on (graph hash, deployment, path, format,
-// language): it is rendered on first request, kept, and identified by an ETag made of exactly those. The
-// server and the static export share this class, so both publish byte-identical files.
+// The Graph is immutable, so a representation depends only on (graph, deployment, path, format, language): it
+// is rendered on first request, kept, and identified by an ETag made of its bytes. Nothing here reads the clock
+// or a file's time: two servers (or a server and the static export) on the same build publish the same bytes
+// under the same ETag, whatever day each started.
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { Quad } from 'n3';
 import type { Config } from '../config.ts';
 import { BoundedCache } from '../http/caching.ts';
@@ -13,7 +12,7 @@ import { type Coding, compress, MIN_COMPRESS_BYTES } from '../http/compress.ts';
 import type { Graph } from '../rdf/graph.ts';
 import { serialize } from '../rdf/serialize.ts';
 import { FAVICON_SVG, SITE_CSS } from './assets.ts';
-import { datasetComputed, statistics } from './dataset.ts';
+import { datasetComputed, modifiedOf, statistics } from './dataset.ts';
 import { describe, describeOntology, documentKeys, documentMetadata } from './documents.ts';
 import { DUMP_TYPES, type DumpName, dumpBody } from './dumps.ts';
 import { CONTENT_TYPES, type Format, type Lang } from './formats.ts';
@@ -35,8 +34,12 @@ export interface PublishOptions {
   apiDescription?: string | undefined;
   /** Public URL of the search route the pages' search box sends to; no box without one. */
   search?: string | undefined;
-  /** The day drawn as "now" on timelines (default: today). */
-  now?: number;
+  /**
+   * The day drawn as "now" on timelines, as UTC milliseconds. Default: the day the data was last changed
+   * (modifiedOf), not today: a page drawn to the day it was rendered would be another page every day, on every
+   * replica, and what the data asserts about an incumbent is known as of that day, not after.
+   */
+  now?: number | undefined;
   /** Most URLs in one sitemap file (default 50,000, the protocol's limit); past it sitemap.xml indexes parts. */
   sitemapMaxUrls?: number | undefined;
   /**
@@ -52,19 +55,38 @@ export const DOCUMENT_CACHE_BYTES = 256 * 1024 * 1024;
 /** Documents whose quads are kept by default (the formats of one document share them). */
 const QUAD_CACHE_ENTRIES = 4096;
 
+/** A strong ETag made of the bytes alone: the same bytes have it wherever and whenever they are made. */
+export function etagOfBytes(body: Uint8Array): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
 /**
  * One rendered representation: its bytes, their type, and an ETag that names exactly this content. Bytes are
  * Node Buffers, which the socket writes as they are (a plain Uint8Array is wrapped at every write).
  */
 export class Representation {
   private readonly coded: Partial<Record<Coding, Uint8Array<ArrayBuffer>>> = {};
+  private tag: string | undefined;
   constructor(
     readonly body: Uint8Array<ArrayBuffer>,
     readonly contentType: string,
-    readonly etag: string,
+    /** '' for none (a 404 names the request); by default the bytes' own (etagOfBytes), hashed on first use. */
+    etag?: string,
     /** Told when a compressed copy is made: a cache holding this representation counts it from then on. */
     private readonly grew?: () => void,
-  ) {}
+  ) {
+    this.tag = etag;
+  }
+
+  /**
+   * From the bytes, not from the graph's hash and the document's name: the code that renders a page is part of
+   * what it is, so a new release with the same data must not answer an old page's ETag with a 304. Computed on
+   * first use: the static export, which sends no header, never pays for it.
+   */
+  get etag(): string {
+    this.tag ??= etagOfBytes(this.body);
+    return this.tag;
+  }
   /** The bytes compressed with `coding` (computed once); undefined when compressing is not worth it. */
   encoded(coding: Coding): Uint8Array<ArrayBuffer> | undefined {
     if (this.body.byteLength < MIN_COMPRESS_BYTES) return undefined;
@@ -89,30 +111,10 @@ export class Representation {
       (this.coded.gzip?.byteLength ?? 0) +
       (this.coded.br?.byteLength ?? 0) +
       this.contentType.length +
-      this.etag.length
+      // Its ETag as it is or will be (etagOfBytes has a fixed length): counting it must not compute it.
+      (this.tag ?? '"0123456789abcdefghijklmnopq"').length
     );
   }
-}
-
-/** Latest modification day of the ontology and data files: the sitemap's lastmod and dcterms:modified. */
-export function lastModified(root: string, fallback: Date): string {
-  let latest = 0;
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.ttl') || entry.name.endsWith('.jsonld')) {
-        latest = Math.max(latest, statSync(file).mtimeMs);
-      }
-    }
-  };
-  try {
-    walk(path.join(root, 'ontology'));
-    walk(path.join(root, 'data'));
-  } catch {
-    latest = 0;
-  }
-  return new Date(latest || fallback.getTime()).toISOString().slice(0, 10);
 }
 
 export class Publisher {
@@ -120,9 +122,10 @@ export class Publisher {
   readonly vocab: Vocabulary;
   /** Document key → the subjects it describes (the topic and its fragment IRIs). */
   readonly keys: ReadonlyMap<string, readonly string[]>;
-  readonly modified: string;
-  readonly now: number;
-  private readonly deployment: string;
+  /** The day the published graph last changed (the dataset's dcterms:modified), when the data says. */
+  readonly modified: string | undefined;
+  /** The day timelines draw as "now" (UTC milliseconds); undefined: the latest day they show. */
+  readonly now: number | undefined;
   /** The fixed files (home page, dumps, sitemap, assets): few, kept for the life of the Graph. */
   private readonly cache = new Map<string, Representation | Promise<Representation>>();
   /** Rendered documents, within `documentCacheBytes` (the least recently used go first). */
@@ -151,15 +154,8 @@ export class Publisher {
     const keys = documentKeys(graph.store, this.iris);
     if (!keys.has('ontology')) keys.set('ontology', [this.iris.ontology]);
     this.keys = new Map([...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    this.modified = lastModified(config.root, graph.builtAt);
-    const today = new Date();
-    this.now = options.now ?? Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-    this.deployment = createHash('sha256')
-      .update(
-        JSON.stringify([config.publicBase, options.sparqlEndpoint, options.apiDescription, this.modified, this.now]),
-      )
-      .digest('hex')
-      .slice(0, 8);
+    this.modified = modifiedOf(graph, this.iris.dataset);
+    this.now = options.now ?? (this.modified === undefined ? undefined : Date.parse(`${this.modified}T00:00:00Z`));
   }
 
   has(key: string): boolean {
@@ -182,21 +178,13 @@ export class Publisher {
       if (topic === this.iris.dataset) {
         quads = dedupe([
           ...quads,
-          ...datasetComputed(this.graph, this.iris, {
-            sparqlEndpoint: this.options.sparqlEndpoint,
-            modified: this.modified,
-          }),
+          ...datasetComputed(this.graph, this.iris, { sparqlEndpoint: this.options.sparqlEndpoint }),
         ]);
       }
       quads = [...quads, ...documentMetadata(this.iris, key, topic)];
     }
     this.quadCache.set(key, quads);
     return quads;
-  }
-
-  private etag(...parts: string[]): string {
-    const variant = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12);
-    return `"${this.graph.hash.slice(0, 16)}-${this.deployment}-${variant}"`;
   }
 
   /** A cached representation, rendered by `render` on first use. */
@@ -210,7 +198,7 @@ export class Publisher {
     const made = Promise.resolve()
       .then(render)
       .then((text) => {
-        const rep = new Representation(Buffer.from(text), type, this.etag(id));
+        const rep = new Representation(Buffer.from(text), type);
         this.cache.set(id, rep);
         return rep;
       });
@@ -233,7 +221,7 @@ export class Publisher {
     const made = Promise.resolve()
       .then(render)
       .then((text) => {
-        const rep = new Representation(Buffer.from(text), type, this.etag(id), () => this.docs.remeasure(id));
+        const rep = new Representation(Buffer.from(text), type, undefined, () => this.docs.remeasure(id));
         this.docs.set(id, rep);
         return rep;
       })

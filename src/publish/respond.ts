@@ -40,13 +40,17 @@ export interface Prepared {
 }
 
 /**
- * The Last-Modified of everything one Graph publishes: when the server loaded it, in whole seconds. When the data
- * last changed is not known from the data (dcterms:modified is the files' day, and a page also depends on the code
- * that renders it and on the day it was rendered), but nothing the server sends changes while it runs on one
- * Graph, so "not modified since it was loaded" is never a false 304.
+ * The Last-Modified of everything one Graph publishes: the start (00:00 UTC) of the day the published graph last
+ * changed (the dataset's dcterms:modified, Publisher.modified), so every replica of the same data sends the same
+ * one, as the sitemap's lastmod and the description say; undefined (no header) when the data gives no day. Not
+ * the time the server loaded the graph, which differs per replica and per restart and made caches refetch
+ * unchanged documents. A page also depends on the code that renders it, which this day does not follow: the ETag
+ * (the bytes' own) does, and a client holding one sends If-None-Match, which wins over If-Modified-Since.
  */
-export function lastModifiedOf(builtAt: Date): string {
-  return new Date(Math.floor(builtAt.getTime() / 1000) * 1000).toUTCString();
+export function lastModifiedOf(modified: string | undefined): string | undefined {
+  if (modified === undefined) return undefined;
+  const at = Date.parse(`${modified}T00:00:00Z`);
+  return Number.isNaN(at) ? undefined : new Date(at).toUTCString();
 }
 
 export function prepare(rep: Representation, acceptEncoding: string | undefined, opts: RespondOptions = {}): Prepared {

@@ -49,8 +49,8 @@ function mountLinkedData(app: Hono, { graph, config }: AppContext, options: Link
     search: `${config.publicBase}search`,
     sitemapMaxUrls: options.sitemapMaxUrls,
   });
-  // Everything published here is fixed for the life of the Graph: one Last-Modified for all of it.
-  const lastModified = lastModifiedOf(graph.builtAt);
+  // Everything published here is fixed for the life of the Graph: one Last-Modified for all of it, from the data.
+  const lastModified = lastModifiedOf(pub.modified);
   const h = handlers(pub, lastModified);
   const cache = options.responseCache ?? new ResponseCache();
   /**
@@ -161,7 +161,7 @@ export function documentLink(
   return links.join(', ');
 }
 
-function handlers(pub: Publisher, lastModified: string) {
+function handlers(pub: Publisher, lastModified: string | undefined) {
   const { iris } = pub;
 
   /** Unknown identifier: 404 in the format the client asked for (plain text when it accepts none). */

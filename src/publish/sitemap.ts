@@ -38,17 +38,19 @@ function pagesOf(iris: Iris, keys: readonly string[]): Page[] {
 }
 
 /** The <url> entries of one page, one per language, each naming every language as an alternate. */
-function pageEntries(byLang: Page, lastmod: string): string[] {
+/** The <lastmod> line (lastmod is optional in the protocol: none when the data gives no day). */
+const lastmodLine = (lastmod: string | undefined) => (lastmod ? `\n    <lastmod>${lastmod}</lastmod>` : '');
+
+function pageEntries(byLang: Page, lastmod: string | undefined): string[] {
   return LANGS.map(
     (l) => `  <url>
-    <loc>${escapeHtml(byLang[l] ?? '')}</loc>
-    <lastmod>${lastmod}</lastmod>
+    <loc>${escapeHtml(byLang[l] ?? '')}</loc>${lastmodLine(lastmod)}
 ${LANGS.map((a) => `    <xhtml:link rel="alternate" hreflang="${a}" href="${escapeHtml(byLang[a] ?? '')}"/>`).join('\n')}
   </url>`,
   );
 }
 
-function urlset(pages: readonly Page[], lastmod: string): string {
+function urlset(pages: readonly Page[], lastmod: string | undefined): string {
   return `${URLSET_HEAD}${pages.flatMap((p) => pageEntries(p, lastmod)).join('\n')}${URLSET_TAIL}`;
 }
 
@@ -61,11 +63,11 @@ export class Sitemap {
   private readonly ranges: [number, number][] = [];
   private readonly pages: Page[];
 
-  /** `keys` are document keys; the home page is added first. */
+  /** `keys` are document keys; the home page is added first. `lastmod`: the day the data last changed. */
   constructor(
     private readonly iris: Iris,
     keys: readonly string[],
-    private readonly lastmod: string,
+    private readonly lastmod: string | undefined,
     limits: SitemapLimits = {},
   ) {
     const maxUrls = limits.maxUrls ?? SITEMAP_MAX_URLS;
@@ -111,8 +113,7 @@ export class Sitemap {
     if (this.ranges.length === 0) return urlset(this.pages, this.lastmod);
     const entries = this.ranges.map(
       (_, i) => `  <sitemap>
-    <loc>${escapeHtml(this.iris.url(Sitemap.partName(i + 1)))}</loc>
-    <lastmod>${this.lastmod}</lastmod>
+    <loc>${escapeHtml(this.iris.url(Sitemap.partName(i + 1)))}</loc>${lastmodLine(this.lastmod)}
   </sitemap>`,
     );
     return `<?xml version="1.0" encoding="UTF-8"?>

@@ -29,8 +29,8 @@ export interface TimelineRow {
 }
 
 export interface TimelineOptions {
-  /** The day drawn as "now" (open tenures run to it). */
-  now: number;
+  /** The day drawn as "now" (open tenures run to it); undefined: the latest day any row shows. */
+  now: number | undefined;
   title: string;
   legend: string;
   presentLabel: string;
@@ -109,8 +109,9 @@ function picture(rows: readonly TimelineRow[], opts: TimelineOptions, g: Geometr
   const RIGHT = g.right;
   const TOP = g.top;
   const ROW = g.row;
+  const now = opts.now ?? Math.max(...rows.map((r) => r.end?.last ?? r.start.last));
   const firstYear = new Date(Math.min(...rows.map((r) => r.start.first))).getUTCFullYear();
-  const lastMs = Math.max(opts.now, ...rows.map((r) => r.end?.last ?? opts.now));
+  const lastMs = Math.max(now, ...rows.map((r) => r.end?.last ?? now));
   const y0 = Math.floor(firstYear / 5) * 5;
   const y1 = new Date(lastMs).getUTCFullYear() + 1;
   const t0 = Date.UTC(y0, 0, 1);
@@ -150,7 +151,7 @@ function picture(rows: readonly TimelineRow[], opts: TimelineOptions, g: Geometr
     const top = TOP + i * ROW;
     const y = top + g.barY;
     const certainFrom = r.start.last + 86_400_000;
-    const certainTo = r.end ? r.end.first : opts.now;
+    const certainTo = r.end ? r.end.first : now;
     const a = x(certainFrom);
     const b = Math.max(a, x(certainTo));
     return html`<a href="${r.href}" class="tl-row"><title>${r.title}</title>
@@ -163,7 +164,7 @@ ${windowRect(r.start, 'start', y)}${r.end ? windowRect(r.end, 'end', y) : html`<
   return html`<figure class="timeline ${cls}"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${height}" width="${W}" height="${height}" role="img" aria-labelledby="${id}-title" class="timeline-svg" id="${id}">
 <title id="${id}-title">${opts.title}</title>
 ${ticks}
-<line class="tl-now" x1="${f(x(opts.now))}" x2="${f(x(opts.now))}" y1="${TOP - 6}" y2="${height - 4}"><title>${opts.presentLabel}</title></line>
+<line class="tl-now" x1="${f(x(now))}" x2="${f(x(now))}" y1="${TOP - 6}" y2="${height - 4}"><title>${opts.presentLabel}</title></line>
 ${bars}
 </svg><figcaption>${opts.legend}</figcaption></figure>`;
 }

@@ -1,5 +1,5 @@
 // The static export: every file there, every internal link resolving on a plain static server, redirect rules, atomicity.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -67,6 +67,15 @@ describe('A static export', () => {
       expect(existsSync(path.join(out, f)), f).toBe(true);
     }
     console.info(`static export: ${keys.length} documents in ${exportMs.toFixed(0)} ms`);
+  });
+
+  it("dates every file by the data's day, not the day it was written: static servers send it as Last-Modified", () => {
+    const day = new Publisher(graph, testConfig()).modified;
+    expect(day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const at = Date.parse(`${day}T00:00:00Z`);
+    const files = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(keys.length * 8);
+    for (const f of files) expect(statSync(path.join(f.parentPath, f.name)).mtimeMs, f.name).toBe(at);
   });
 
   it('resolves every internal link when served by a plain static server (no 404)', async () => {

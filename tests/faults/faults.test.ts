@@ -3,8 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doubling, type Served, sleep, startServe } from '../hardening/support.ts';
 
-/** Short, so that the bombs that run to their limit keep the suite short. */
-const TIMEOUT_MS = 3_000;
+/**
+ * Short, so that the bombs that run to their limit keep the suite short; long enough that on a loaded machine the
+ * bombs that finish still finish within it, and the second client is answered while a runaway one runs.
+ */
+const TIMEOUT_MS = 10_000;
 /** What a second client should wait at most while a bomb runs: reported as met or MISSED, like the bench's targets. */
 const PROBE_TARGET_MS = 250;
 
@@ -16,11 +19,12 @@ const report: string[] = [];
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-function stat(pid: number): { ppid: number; ticks: number } | undefined {
+/** A process's parent, the CPU it has used (user and system ticks) and its state (R running, S asleep, …). */
+function stat(pid: number): { ppid: number; ticks: number; state: string } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) };
+    return { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]), state: f[0] ?? '' };
   } catch {
     return undefined;
   }
@@ -149,10 +153,17 @@ describe('A running server sent a query bomb', () => {
           if (used > most) [hot, most] = [pid, used];
         }
         if (hot !== undefined && most * TICK_MS > 500) {
-          const at = ticksAfter.get(hot) as number;
-          await sleep(1_000);
-          const later = stat(hot);
-          if (later && later.ppid === server) expect((later.ticks - at) * TICK_MS).toBeLessThan(250);
+          // Ended (gone, or no longer the server's) or idle: asleep, waiting for work, its CPU not moving between
+          // two looks. A runaway is never seen so, however loaded the machine (it is running or waiting for a
+          // CPU): this waits for the outcome, not for a time, and one that never comes fails by the test's timeout.
+          let last = stat(hot);
+          for (;;) {
+            await sleep(50);
+            const now = stat(hot);
+            if (!now || now.ppid !== server) break;
+            if (now.state === 'S' && last?.state === 'S' && now.ticks === last.ticks) break;
+            last = now;
+          }
         }
       }
       // The same process, serving.

@@ -34,7 +34,8 @@ afterAll(() => {
 async function check(path: string, init: RequestInit = {}): Promise<void> {
   const res = await within(
     Promise.resolve(app.request(path, init)),
-    TIMEOUT_MS + 5_000,
+    // A hang, not a slow answer: a loaded machine answers late.
+    TIMEOUT_MS + 30_000,
     `${init.method ?? 'GET'} ${path.slice(0, 200)}`,
   );
   const body = init.method === 'HEAD' ? '' : await res.text();

@@ -64,8 +64,10 @@ describe('Compressed documents and pages', () => {
 });
 
 describe('Last-Modified', () => {
-  it('is the time the graph was loaded, on documents, pages and files', async () => {
-    const expected = new Date(Math.floor(graph.builtAt.getTime() / 1000) * 1000).toUTCString();
+  it("is the start of the day the data last changed (the dataset's dcterms:modified), on documents, pages and files", async () => {
+    const day = graph.store.getObjects(`${graph.base}id/dataset/npcsc-kg`, 'http://purl.org/dc/terms/modified', null);
+    expect(day).toHaveLength(1);
+    const expected = new Date(`${day[0]?.value}T00:00:00Z`).toUTCString();
     for (const path of ['/doc/person/peng-zhen.ttl', '/doc/person/peng-zhen.html', '/', '/dataset', '/dump.nt']) {
       const res = await get(path);
       expect(res.headers.get('last-modified'), path).toBe(expected);

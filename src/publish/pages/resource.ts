@@ -15,7 +15,7 @@ export interface ResourcePage {
   /** The topic's own fragment subjects (R#x). */
   fragments: readonly string[];
   /** Day drawn as "now" on timelines. */
-  now: number;
+  now: number | undefined;
 }
 
 interface Body {
@@ -95,7 +95,7 @@ function generic(ctx: PageCtx, page: ResourcePage): Html {
   return html`${lead(ctx, page.topic)}${resourceSections(ctx, page.topic, { fragments: page.fragments })}`;
 }
 
-function officeBody(ctx: PageCtx, office: string, now: number): Body {
+function officeBody(ctx: PageCtx, office: string, now: number | undefined): Body {
   const npcsc = npcscOf(ctx);
   const ord = (t: string) => Number(ctx.ix.object(t, `${npcsc}ordinal`)?.value ?? 0);
   const tenures = ctx.ix
@@ -119,7 +119,7 @@ ${resourceSections(ctx, office, {
   return { main, embed: officeEmbed(ctx.ix, office, npcsc) };
 }
 
-function personBody(ctx: PageCtx, person: string, now: number): Body {
+function personBody(ctx: PageCtx, person: string, now: number | undefined): Body {
   const npcsc = npcscOf(ctx);
   const held = ctx.ix
     .subjects(`${npcsc}holder`, person)
@@ -151,7 +151,7 @@ const windowOf0 = (ctx: PageCtx, tenure: string): number | undefined => {
   return v ? Date.parse(v) : undefined;
 };
 
-function tenureBody(ctx: PageCtx, tenure: string, now: number, fragments: readonly string[]): Body {
+function tenureBody(ctx: PageCtx, tenure: string, now: number | undefined, fragments: readonly string[]): Body {
   const main = html`${lead(ctx, tenure)}
 ${tenureTimeline(ctx, [tenure], holderLabel(ctx), 'timeline', now)}
 ${tenureTable(ctx, [tenure], ['ordinal', 'holder', 'start', 'end', 'terms'])}

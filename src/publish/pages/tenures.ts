@@ -66,7 +66,7 @@ export function tenureTimeline(
   tenures: readonly string[],
   label: (tenure: string) => LabelPart[],
   id: string,
-  now: number,
+  now: number | undefined,
 ): Html {
   const rows = tenures.flatMap((tenure) => {
     const start = windowOf(ctx, tenure, 'start');
