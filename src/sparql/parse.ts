@@ -137,6 +137,22 @@ function checkPattern(args: Node[]): void {
   }
 }
 
+/**
+ * A BIND to a variable an earlier BIND of the same group bound (SPARQL 1.1 section 18.2.1), which the parser lets
+ * through: refused here in the words Comunica used, since Oxigraph reports it as a bare syntax error.
+ */
+function checkBinds(patterns: Node[]): void {
+  const bound = new Set<string>();
+  for (const p of patterns) {
+    if (p.type !== 'pattern' || p.subType !== 'bind') continue;
+    const name = (p.variable as Node | undefined)?.value;
+    if (typeof name !== 'string') continue;
+    if (bound.has(name))
+      throw new SparqlSyntaxError(`Illegal binding to variable '${name}' that has already been bound`);
+    bound.add(name);
+  }
+}
+
 /** Parses `text` as SPARQL 1.1 (Comunica's own grammar, so what passes here is what the engine accepts). */
 export function parseSparql(text: string, baseIRI: string): Parsed {
   let ast: Node;
@@ -167,6 +183,7 @@ export function parseSparql(text: string, baseIRI: string): Parsed {
     if (n.type === 'expression' && n.subType === 'operation' && NON_DETERMINISTIC.has(String(n.operator))) {
       deterministic = false;
     }
+    if (Array.isArray(n.patterns)) checkBinds(n.patterns as Node[]);
     if (n.type === 'expression' && n.subType === 'operation' && REGEX_OPERATORS.has(String(n.operator))) {
       checkPattern(n.args as Node[]);
     }

@@ -20,6 +20,8 @@ const CLIENT_FAULT =
 /** V8's own limits (string, array and buffer sizes, the stack), which a query can reach from its text alone. */
 const ENGINE_LIMIT =
   /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed|Maximum call stack size exceeded)/;
+/** Oxigraph's words for a query its parser refuses: `error at LINE:COLUMN: detail`. */
+const OXIGRAPH_SYNTAX = /^error at (\d+):(\d+): ([\s\S]*)$/;
 /** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
 const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
@@ -166,6 +168,13 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
+  // Oxigraph's own parser refusing what the server's let through (a LIMIT past 2^64, say): the client's text.
+  const at = OXIGRAPH_SYNTAX.exec(message);
+  if (at)
+    return {
+      kind: 'client',
+      message: `the query engine cannot read this query at line ${at[1]}, column ${at[2]}: ${at[3]}`,
+    };
   // What the query asked for is beyond what the engine or a writer can hold: a limit the client ran into.
   // By name: src/rdf/serialize.ts (and its rdflib and jsonld) loads only with the first graph result.
   if (e instanceof Error && e.name === 'NotRepresentable') return { kind: 'client', message };
