@@ -195,12 +195,12 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
   validate: { run: cmdValidate, help: 'validate [--json]                 report violations and warnings' },
   query: {
     run: cmdQuery,
-    help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld] [--store memory|oxigraph|sparql --endpoint URL]',
+    help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld] [--store memory|oxigraph|comunica|sparql --endpoint URL]',
   },
   stats: { run: cmdStats, help: 'stats [--json]                    counts of the built graph' },
   serve: {
     run: async (args, io) => (await import('./server.ts')).serveCommand(args, io),
-    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL] [--store memory|oxigraph|sparql --endpoint URL [--update URL]]',
+    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL] [--store memory|oxigraph|comunica|sparql --endpoint URL [--update URL]]',
   },
   export: {
     run: async (args, io) => (await import('./export/site.ts')).exportCommand(args, io),
