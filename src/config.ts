@@ -20,14 +20,17 @@ export interface Limits {
 }
 
 /**
- * Where SPARQL runs. `memory`: Comunica over the embedded store (the default; offers SERVICE to the allowlist).
- * `oxigraph`: Oxigraph (WASM) in process, for large graphs. `sparql`: a remote SPARQL 1.1 store that the server
- * loads the Graph into (named graph `graph`, through the Graph Store Protocol at `graphStore`, or SPARQL Update
- * at `update`) and sends every query to.
+ * Where SPARQL runs. `memory` (the default, embedded): Oxigraph (WASM) answers local queries; a query with a
+ * SERVICE to the allowlist is answered by Comunica, loaded in a query runner only when the first such query
+ * arrives. `oxigraph`: Oxigraph alone, every SERVICE refused, Comunica never loaded; two runners, for large graphs.
+ * `comunica`: Comunica over an RDF/JS copy for every query (what `memory` was before Oxigraph answered it; kept
+ * for comparison). `sparql`: a remote SPARQL 1.1 store that the server loads the Graph into (named graph `graph`,
+ * through the Graph Store Protocol at `graphStore`, or SPARQL Update at `update`) and sends every query to.
  */
 export type StoreConfig =
   | { kind: 'memory' }
   | { kind: 'oxigraph' }
+  | { kind: 'comunica' }
   | {
       kind: 'sparql';
       endpoint: string;
@@ -106,13 +109,13 @@ export function storeConfig(
   env: Readonly<Record<string, string | undefined>> = {},
 ): StoreConfig {
   const kind = values.store ?? (values.endpoint ? 'sparql' : 'memory');
-  if (kind === 'memory' || kind === 'oxigraph') {
+  if (kind === 'memory' || kind === 'oxigraph' || kind === 'comunica') {
     if (values.endpoint || values.update || values['graph-store']) {
       throw new Error(`--endpoint, --update and --graph-store go with --store sparql, not ${kind}`);
     }
     return { kind };
   }
-  if (kind !== 'sparql') throw new Error(`--store must be memory, oxigraph or sparql, not ${kind}`);
+  if (kind !== 'sparql') throw new Error(`--store must be memory, oxigraph, comunica or sparql, not ${kind}`);
   if (!values.endpoint) throw new Error('--store sparql needs --endpoint URL (its SPARQL 1.1 query endpoint)');
   for (const url of [values.endpoint, values.update, values['graph-store'], values.graph]) {
     if (url !== undefined && !/^https?:\/\//.test(url)) throw new Error(`not an http(s) URL: ${url}`);

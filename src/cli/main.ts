@@ -17,7 +17,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
   },
   query: {
     run: async (args, io) => (await import('./query.ts')).cmdQuery(args, io),
-    help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld] [--store memory|oxigraph|sparql --endpoint URL]',
+    help: 'query FILE.rq | -e TEXT [--format table|json|xml|csv|tsv|turtle|ntriples|jsonld] [--store memory|oxigraph|comunica|sparql --endpoint URL]',
   },
   stats: {
     run: async (args, io) => (await import('./build.ts')).cmdStats(args, io),
@@ -25,7 +25,7 @@ const COMMANDS: Record<string, { run: (args: string[], io: Out) => Promise<numbe
   },
   serve: {
     run: async (args, io) => (await import('./serve.ts')).serveCommand(args, io),
-    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL] [--store memory|oxigraph|sparql --endpoint URL [--update URL]]',
+    help: 'serve [--port 3000] [--host 127.0.0.1] [--base IRI] [--public-base URL] [--store memory|oxigraph|comunica|sparql --endpoint URL [--update URL]]',
   },
   export: {
     run: async (args, io) => (await import('./export.ts')).exportCommand(args, io),

@@ -68,6 +68,12 @@ export type FailKind = 'client' | 'timeout' | 'memory' | 'upstream' | 'upstream-
  */
 export type Reply =
   | { type: 'ready'; heapMb: number; memory?: number }
+  /**
+   * The runner is loading Comunica for job `id` (its first SERVICE query: src/store/embedded.ts), or has loaded
+   * it (`heapMb` and `memory` then are its new baseline): the load does not count against the query's time.
+   */
+  | { type: 'federating'; id: number; loaded: false }
+  | { type: 'federating'; id: number; loaded: true; heapMb: number; memory: number }
   /** The thread could not load its data (the reason is for the operator's log); it takes no job. */
   | { type: 'failed'; reason: string }
   | ({ type: 'done'; id: number; heapMb: number; memory?: number } & Done)

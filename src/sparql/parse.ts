@@ -119,6 +119,40 @@ function resolver(ast: Node, baseIRI: string): (term: Node) => string | undefine
   };
 }
 
+const REGEX_OPERATORS = new Set(['regex', 'replace']);
+
+/**
+ * A REGEX or REPLACE pattern written as a literal must compile: an engine may otherwise treat it as an expression
+ * error (Oxigraph leaves the row out, and the client sees an empty answer instead of a mistake in the pattern).
+ * Checked with JavaScript's grammar, which Comunica used for every pattern; the flags other than i, m, s are left out.
+ */
+function checkPattern(args: Node[]): void {
+  const [, pattern, flags] = args;
+  if (pattern?.type !== 'term' || pattern.subType !== 'literal' || typeof pattern.value !== 'string') return;
+  const given = flags?.type === 'term' && typeof flags.value === 'string' ? flags.value : '';
+  try {
+    new RegExp(pattern.value, [...new Set(given.replace(/[^ims]/g, ''))].join(''));
+  } catch (e) {
+    throw new SparqlSyntaxError(`${(e as Error).message} (in a REGEX or REPLACE pattern of the query)`);
+  }
+}
+
+/**
+ * A BIND to a variable an earlier BIND of the same group bound (SPARQL 1.1 section 18.2.1), which the parser lets
+ * through: refused here in the words Comunica used, since Oxigraph reports it as a bare syntax error.
+ */
+function checkBinds(patterns: Node[]): void {
+  const bound = new Set<string>();
+  for (const p of patterns) {
+    if (p.type !== 'pattern' || p.subType !== 'bind') continue;
+    const name = (p.variable as Node | undefined)?.value;
+    if (typeof name !== 'string') continue;
+    if (bound.has(name))
+      throw new SparqlSyntaxError(`Illegal binding to variable '${name}' that has already been bound`);
+    bound.add(name);
+  }
+}
+
 /** Parses `text` as SPARQL 1.1 (Comunica's own grammar, so what passes here is what the engine accepts). */
 export function parseSparql(text: string, baseIRI: string): Parsed {
   let ast: Node;
@@ -148,6 +182,10 @@ export function parseSparql(text: string, baseIRI: string): Parsed {
     }
     if (n.type === 'expression' && n.subType === 'operation' && NON_DETERMINISTIC.has(String(n.operator))) {
       deterministic = false;
+    }
+    if (Array.isArray(n.patterns)) checkBinds(n.patterns as Node[]);
+    if (n.type === 'expression' && n.subType === 'operation' && REGEX_OPERATORS.has(String(n.operator))) {
+      checkPattern(n.args as Node[]);
     }
     if (n.type === 'expression' && n.subType === 'functionCall') {
       const iri = resolve(n.function as Node);

@@ -1,5 +1,6 @@
 // Runs queries in query runners (child processes), at most `concurrency` at once; a query past its time or memory limit is stopped by ending its runner.
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Writer } from 'n3';
 import { DEFAULT_LIMITS, type StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
@@ -43,6 +44,8 @@ const START_RETRY_MS = 60_000;
  * Oxigraph thread's) never shrinks, so one large query would otherwise keep hundreds of megabytes for good.
  */
 export const RECYCLE_GROWTH_BYTES = 256 << 20;
+/** What the client is told when a runner cannot load the federating engine in time (THREAD_WAIT_MS). */
+const FEDERATION_UNAVAILABLE = 'the query service could not start its federating engine in time; try again later';
 /** What the client is told when no thread can start: the reason is the operator's (in the log), not the client's. */
 const UNAVAILABLE = 'the query service is unavailable: its query threads cannot load the graph; try again later';
 
@@ -69,8 +72,13 @@ interface Running {
   timer: NodeJS.Timeout;
 }
 
+/** How often a busy runner's resident memory is read (see Thread.watch). */
+const RSS_POLL_MS = 100;
+
 class Thread {
   state: 'starting' | 'idle' | 'busy' | 'gone' = 'starting';
+  /** Its resident memory once loaded (bytes; 0 where the system does not tell). */
+  baseRss = 0;
   idleSince = 0;
   /** Heap the thread held when it became ready (MiB): its own baseline, whatever the graph's size. */
   baseMb = 0;
@@ -324,24 +332,82 @@ export class QueryPool {
   private execute(t: Thread, job: Job, retried = false): Promise<Done> {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const timer = setTimeout(() => {
-        t.running = undefined;
-        reject(new QueryError('timeout', stoppedMessage(job.timeoutMs)));
-        this.kill(t);
-      }, job.timeoutMs + GRACE_MS);
+      const timer = this.deadline(t, job.timeoutMs + GRACE_MS, () =>
+        reject(new QueryError('timeout', stoppedMessage(job.timeoutMs))),
+      );
       t.running = { id, job, retried, resolve, reject, timer };
+      this.watch(t, t.running);
       this.runs++;
       t.worker.ref();
       t.worker.postMessage({ id, job });
     });
   }
 
+  /**
+   * Ends `t` when its resident memory grows past the memory limit during `running`. The V8 heap limit does not
+   * cover Oxigraph's WASM memory, where a query runs to its end without a pause in which the runner could look
+   * (a string doubled 27 times takes gigabytes there): the pool reads the runner's RSS from outside instead.
+   */
+  private watch(t: Thread, running: Running): void {
+    if (!t.baseRss) return;
+    const limit = t.baseRss + this.memoryMb * 2 ** 20;
+    const poll = setInterval(() => {
+      if (t.running !== running || t.state === 'gone') {
+        clearInterval(poll);
+        return;
+      }
+      if ((t.worker.rss() ?? 0) <= limit) return;
+      clearInterval(poll);
+      clearTimeout(running.timer);
+      t.running = undefined;
+      running.reject(new QueryError('memory', memoryMessage(this.memoryMb)));
+      this.kill(t);
+    }, RSS_POLL_MS);
+    poll.unref();
+  }
+
+  /** Ends `t` (and tells its job why) unless it answers within `ms`. */
+  private deadline(t: Thread, ms: number, expired: () => void): NodeJS.Timeout {
+    return setTimeout(() => {
+      t.running = undefined;
+      expired();
+      this.kill(t);
+    }, ms);
+  }
+
+  /**
+   * A runner loading Comunica for its first SERVICE query: the load (seconds on a busy machine) is bounded as a
+   * start is, then the query gets its whole time limit; what the runner holds once loaded is its new baseline.
+   */
+  private federating(t: Thread, m: Extract<Reply, { type: 'federating' }>): void {
+    const running = t.running;
+    if (!running || running.id !== m.id) return;
+    clearTimeout(running.timer);
+    if (m.loaded) {
+      t.baseMb = m.heapMb;
+      t.baseline = m.memory;
+      t.baseRss = t.worker.rss() ?? 0;
+      running.timer = this.deadline(t, running.job.timeoutMs + GRACE_MS, () =>
+        running.reject(new QueryError('timeout', stoppedMessage(running.job.timeoutMs))),
+      );
+    } else {
+      running.timer = this.deadline(t, THREAD_WAIT_MS, () =>
+        running.reject(new QueryError('unavailable', FEDERATION_UNAVAILABLE)),
+      );
+    }
+  }
+
   private onMessage(t: Thread, m: Reply): void {
+    if (m.type === 'federating') {
+      this.federating(t, m);
+      return;
+    }
     if (m.type === 'ready') {
       if (this.startFailures > 0) console.error('npcsc-kg: a query thread started again');
       this.startFailures = 0;
       t.baseMb = m.heapMb;
       t.baseline = m.memory ?? 0;
+      t.baseRss = t.worker.rss() ?? 0;
       this.release(t);
       this.ensureThreads();
       return;
@@ -485,15 +551,16 @@ const STDERR_TAIL = 8 << 10;
  * A query runner: a child process, not a worker thread. V8 aborts the whole process when one allocation crosses a
  * heap limit by more than a few megabytes (a string doubled until it is hundreds of megabytes, say), and a worker's
  * `resourceLimits` cannot prevent that (nodejs/node#47224): in a process of its own, such a query ends its runner
- * only. The API is the part of a Worker's the pool uses. Only a runner over the memory store runs Comunica, so only
- * that one loads and warms it as it boots (some 50 MB and a second or two); the others never load it.
+ * only. The API is the part of a Worker's the pool uses. Only a runner over `--store comunica` loads and warms
+ * Comunica as it boots (some 50 MB and a second or two); on the default store a runner loads it with the first
+ * SERVICE query (src/store/embedded.ts), and over Oxigraph alone or a remote store never.
  */
 class Runner {
   private readonly child: ChildProcess;
   private tail = '';
   private onExit: ((code: number | null, oom: boolean) => void)[] = [];
   constructor(kind: StoreConfig['kind'], memoryMb: number, dumpFd?: number) {
-    this.child = fork(ENTRY, [kind === 'memory' ? 'comunica' : 'no-comunica'], {
+    this.child = fork(ENTRY, [kind === 'comunica' ? 'comunica' : 'no-comunica'], {
       // Its own heap limit, and nothing of the parent's flags (a test runner's or a debugger's).
       execArgv: [`--max-old-space-size=${memoryMb}`, '--expose-gc'],
       // The verified dump (an open, unlinked copy) is inherited as descriptor DUMP_FD: no path, no /proc, nothing
@@ -520,6 +587,15 @@ class Runner {
   on(event: string, f: (...a: never[]) => void): void {
     if (event === 'exit') this.onExit.push(f as (code: number | null, oom: boolean) => void);
     else this.child.on(event, f as (...a: unknown[]) => void);
+  }
+  /** Its resident memory in bytes, read from /proc (Linux); undefined elsewhere or once it has ended. */
+  rss(): number | undefined {
+    try {
+      const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))?.[1];
+      return kb === undefined ? undefined : Number(kb) * 1024;
+    } catch {
+      return undefined;
+    }
   }
   /** What the runner last wrote to stderr (its own fault's trace), for the operator's log. */
   get stderr(): string {

@@ -1,59 +1,15 @@
 // Inside one query runner (a child process of the server): holds a copy of the store and runs one query at a time, answering with the serialized body.
 import { getHeapStatistics } from 'node:v8';
 import type * as RDF from '@rdfjs/types';
-import { DataFactory, Parser, type Store } from 'n3';
-import { RdfStore } from 'rdf-stores';
 import { OutboundRefused } from '../outbound.ts';
-import { ntriplesFileQuads } from '../rdf/load.ts';
 import type { Backend } from '../store/backend.ts';
-import { QueryTimeout, type Row, runQuery } from '../store/comunica.ts';
+import { QueryTimeout, type Row } from '../store/comunica.ts';
 import { RefusedQuery } from '../store/confine.ts';
 import { threadBackend } from '../store/open.ts';
 import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
 import { markTruncated } from './formats.ts';
-import {
-  type Dataset,
-  type Done,
-  DUMP_FD,
-  type FailKind,
-  fromWire,
-  type Job,
-  type Reply,
-  type WorkerInit,
-} from './job.ts';
+import { type Done, DUMP_FD, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
 import { serializeBindings, serializeBoolean } from './results.ts';
-
-/** Store copies for protocol datasets, by their graph lists; few clients ask for many different ones. */
-const DATASET_CACHE_SIZE = 16;
-
-/**
- * The thread's copy of the graph lives in an RdfStore (rdf-stores), not an n3 Store: Comunica reads it through
- * its bindings and distinct-terms indexes, measured 20-50% faster on the example queries.
- */
-function indexed(quads: Iterable<RDF.Quad>): RdfStore {
-  const store = RdfStore.createDefault();
-  for (const q of quads) store.addQuad(q);
-  return store;
-}
-
-function datasetStore(store: RdfStore, dataset: Dataset, cache: Map<string, RdfStore>): RdfStore {
-  const key = JSON.stringify(dataset);
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const out = RdfStore.createDefault();
-  // Only graphs the store holds contribute; any other IRI names an empty graph and is never fetched.
-  for (const g of dataset.default) {
-    for (const q of store.readQuads(null, null, null, DataFactory.namedNode(g))) {
-      out.addQuad(DataFactory.quad(q.subject, q.predicate, q.object, DataFactory.defaultGraph()));
-    }
-  }
-  for (const g of dataset.named) {
-    for (const q of store.readQuads(null, null, null, DataFactory.namedNode(g))) out.addQuad(q);
-  }
-  if (cache.size >= DATASET_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  cache.set(key, out);
-  return out;
-}
 
 /**
  * Comunica reports a query it cannot plan (an unknown function, say) as a plain Error; those are the client's. So is
@@ -64,36 +20,24 @@ const CLIENT_FAULT =
 /** V8's own limits (string, array and buffer sizes, the stack), which a query can reach from its text alone. */
 const ENGINE_LIMIT =
   /^(Invalid string length|Invalid array length|Invalid typed array length|Array buffer allocation failed|Maximum call stack size exceeded)/;
+/** Oxigraph's words for a query its parser refuses: `error at LINE:COLUMN: detail`. */
+const OXIGRAPH_SYNTAX = /^error at (\d+):(\d+): ([\s\S]*)$/;
 /** How a SERVICE endpoint's failure reaches us: an error status it answered, or no answer at all (fetch's TypeError). */
 const UPSTREAM_FAULT = /^Invalid SPARQL endpoint response from /;
 
-async function execute(
-  store: RdfStore | Backend,
-  init: WorkerInit,
-  job: Job,
-  datasets: Map<string, RdfStore>,
-): Promise<Done> {
+async function execute(store: Backend, init: WorkerInit, job: Job): Promise<Done> {
   const bindings = job.bindings
     ? Object.fromEntries(Object.entries(job.bindings).map(([k, v]) => [k, fromWire(v)]))
     : undefined;
-  const options = {
+  const result = await store.run(job.query, {
     baseIRI: job.baseIRI,
     allowlist: job.allowlist,
     timeoutMs: job.timeoutMs,
     extensions: job.extensions,
     maxResults: job.maxResults,
+    dataset: job.dataset,
     ...(bindings ? { bindings } : {}),
-  };
-  // Oxigraph or a remote store (--store) take the dataset themselves; the default copy is cut to it here.
-  // runQuery is typed for n3's Store; Comunica takes any RDF/JS source.
-  const result =
-    'run' in store
-      ? await store.run(job.query, { ...options, dataset: job.dataset })
-      : await runQuery(
-          (job.dataset ? datasetStore(store, job.dataset, datasets) : store) as unknown as Store,
-          job.query,
-          options,
-        );
+  });
   switch (result.type) {
     case 'boolean':
       return { body: serializeBoolean(job.format as never, result.value), truncated: false, count: 1 };
@@ -218,10 +162,19 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
       return { kind: 'upstream-timeout', message: late, detail: late };
     }
   }
-  const fn = /able to evaluate function (\S+)/.exec(message);
+  // Comunica's words for a function it does not know, then Oxigraph's.
+  const fn =
+    /able to evaluate function (\S+)/.exec(message) ?? /^The custom function <([^>]*)> is not supported/.exec(message);
   if (fn)
     return { kind: 'client', message: `unknown function <${fn[1]}>: this endpoint offers the functions of SPARQL 1.1` };
   if (e instanceof OutboundRefused || CLIENT_FAULT.test(message)) return { kind: 'client', message };
+  // Oxigraph's own parser refusing what the server's let through (a LIMIT past 2^64, say): the client's text.
+  const at = OXIGRAPH_SYNTAX.exec(message);
+  if (at)
+    return {
+      kind: 'client',
+      message: `the query engine cannot read this query at line ${at[1]}, column ${at[2]}: ${at[3]}`,
+    };
   // What the query asked for is beyond what the engine or a writer can hold: a limit the client ran into.
   // By name: src/rdf/serialize.ts (and its rdflib and jsonld) loads only with the first graph result.
   if (e instanceof Error && e.name === 'NotRepresentable') return { kind: 'client', message };
@@ -245,8 +198,9 @@ function classify(e: unknown, job: Job): { kind: FailKind; message: string; deta
 }
 
 /**
- * Over the memory store, loads Comunica and warms it before the data arrives; then takes the store and answers
- * jobs one at a time. Over Oxigraph or a remote store (started with `no-comunica`) Comunica is never loaded.
+ * Takes the store and answers jobs one at a time. Comunica is imported only over `--store comunica` (started with
+ * `comunica`: loaded while the server still loads the graph) or, on the default store, when the first query with
+ * a SERVICE arrives; over Oxigraph alone or a remote store it never is.
  */
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
@@ -261,35 +215,48 @@ async function main(): Promise<void> {
   process.on('uncaughtException', (e) => {
     process.stderr.write(`engine error outside a query's answer: ${e instanceof Error ? e.message : String(e)}\n`);
   });
-  // The first query pays for Comunica's start-up: pay it while the server is still loading the graph.
-  const warm = (store: RdfStore) =>
-    runQuery(store as unknown as Store, 'SELECT * WHERE { ?s ?p ?o } LIMIT 1', {
-      timeoutMs: 60_000,
-      extensions: false,
-    });
-  const booted = process.argv[2] === 'no-comunica' ? undefined : warm(RdfStore.createDefault());
-  let loaded: Promise<{ store: RdfStore | Backend; init: WorkerInit }> | undefined;
-  const datasets = new Map<string, RdfStore>();
+  // The first query pays for Comunica's start-up: over --store comunica, pay it while the server loads the graph.
+  const copying = () => import('./comunica-copy.ts');
+  const booted =
+    process.argv[2] === 'comunica'
+      ? copying()
+          .then(() => import('../store/comunica.ts'))
+          .then((m) => m.engine())
+      : undefined;
+  let loaded: Promise<{ store: Backend; init: WorkerInit }> | undefined;
+  /** The job being answered (one at a time). */
+  let current: number | undefined;
   port.on('message', async (m: { type: 'load'; init: WorkerInit } | { id: number; job: Job }) => {
     if ('type' in m) {
       loaded = (async () => {
         await booted;
         // The verified dump is the server's open, unlinked copy, inherited as a descriptor of the runner's own
-        // (src/sparql/pool.ts); its bytes are hashed again as they are read.
-        if (m.init.dump) m.init.dump = { ...m.init.dump, fd: DUMP_FD };
-        remote = m.init.store?.kind === 'sparql';
-        const backend = threadBackend(m.init, remote ? undefined : 60_000);
-        // The verified dump is hashed as it is read (DumpChanged at its end): a thread answers from the checked
-        // graph or not at all.
-        const store =
-          backend ??
-          indexed(
-            m.init.dump ? ntriplesFileQuads(m.init.dump) : new Parser({ format: 'N-Quads' }).parse(m.init.nquads),
-          );
-        if (!backend) await warm(store as RdfStore);
+        // (src/sparql/pool.ts); its bytes are hashed again as they are read (DumpChanged at its end): a runner
+        // answers from the checked graph or not at all. Comunica's copy, made later, reads and hashes it again.
+        const init = m.init.dump ? { ...m.init, dump: { ...m.init.dump, fd: DUMP_FD } } : m.init;
+        remote = init.store?.kind === 'sparql';
+        // Loaded during a job: the pool is told, so that the load does not count against that query's time.
+        const federation = async () => {
+          const id = current;
+          if (id !== undefined) port.postMessage({ type: 'federating', id, loaded: false } satisfies Reply);
+          const backend = await (await copying()).comunicaCopy(init);
+          collect();
+          baseMb = heapMb();
+          if (id !== undefined) {
+            port.postMessage({
+              type: 'federating',
+              id,
+              loaded: true,
+              heapMb: baseMb,
+              memory: ownMemory(),
+            } satisfies Reply);
+          }
+          return backend;
+        };
+        const store = threadBackend(init, remote ? undefined : 60_000, federation) ?? (await federation());
         baseMb = heapMb();
         port.postMessage({ type: 'ready', heapMb: baseMb, memory: ownMemory() } satisfies Reply);
-        return { store, init: m.init };
+        return { store, init };
       })();
       // A thread without its data says why and takes no job; the pool decides whether to start another.
       loaded.catch((e: unknown) => {
@@ -301,9 +268,12 @@ async function main(): Promise<void> {
     try {
       if (!loaded) throw new Error('a job came before the data');
       const { store, init } = await loaded;
-      reply = { type: 'done', id: m.id, heapMb: 0, ...(await execute(store, init, m.job, datasets)) };
+      current = m.id;
+      reply = { type: 'done', id: m.id, heapMb: 0, ...(await execute(store, init, m.job)) };
     } catch (e) {
       reply = { type: 'fail', id: m.id, heapMb: 0, ...classify(e, m.job) };
+    } finally {
+      current = undefined;
     }
     reply.heapMb = heapAfterQuery();
     port.postMessage({ ...reply, memory: ownMemory() });

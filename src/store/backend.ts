@@ -3,7 +3,7 @@ import type * as RDF from '@rdfjs/types';
 import { DataFactory, type Quad, Store } from 'n3';
 import { type QueryResult, type Row, type RunOptions, runQuery } from './comunica.ts';
 
-export type StoreKind = 'memory' | 'oxigraph' | 'sparql';
+export type StoreKind = 'memory' | 'oxigraph' | 'comunica' | 'sparql';
 
 /** A query's options, with the dataset the SPARQL protocol may name (default-graph-uri, named-graph-uri). */
 export interface DatasetRunOptions extends RunOptions {
@@ -18,10 +18,10 @@ export interface Backend {
   close?(): void;
 }
 
-/** The embedded default: Comunica over an RDF/JS store (the project's extension functions included). */
+/** Comunica over an RDF/JS store (the project's extension functions included): `--store comunica`, and SERVICE. */
 export function comunicaBackend(store: Store): Backend {
   return {
-    kind: 'memory',
+    kind: 'comunica',
     run: (query, { dataset, ...options } = {}) => runQuery(dataset ? datasetOf(store, dataset) : store, query, options),
   };
 }

@@ -3,18 +3,23 @@ import type { StoreConfig } from '../config.ts';
 import type { Graph } from '../rdf/graph.ts';
 import type { Dump } from '../rdf/load.ts';
 import { type Backend, comunicaBackend } from './backend.ts';
+import { EmbeddedBackend } from './embedded.ts';
 import { OxigraphBackend } from './oxigraph.ts';
 import { type Expected, type LoadReport, loadRemote, RemoteBackend } from './remote.ts';
 
 /** The backend `store` names over `graph`. Oxigraph reads the Graph's verified dump when it has one. */
 export function openBackend(graph: Graph, store: StoreConfig, options: { timeoutMs?: number } = {}): Backend {
+  const oxigraph = () =>
+    graph.dump
+      ? OxigraphBackend.fromDump(graph.dump)
+      : OxigraphBackend.fromQuads(graph.store.getQuads(null, null, null, null));
   switch (store.kind) {
     case 'memory':
+      return new EmbeddedBackend(oxigraph(), async () => comunicaBackend(graph.store));
+    case 'comunica':
       return comunicaBackend(graph.store);
     case 'oxigraph':
-      return graph.dump
-        ? OxigraphBackend.fromDump(graph.dump)
-        : OxigraphBackend.fromQuads(graph.store.getQuads(null, null, null, null));
+      return oxigraph();
     case 'sparql':
       return new RemoteBackend(store, options);
   }
@@ -53,15 +58,22 @@ export interface ThreadStore {
 }
 
 /**
- * Inside a query thread: the backend for Oxigraph or a remote store, or undefined for the default (the thread
- * keeps its own rdf-stores copy and Comunica, src/sparql/worker.ts).
+ * Inside a query thread: the backend for the configured store, or undefined for `comunica` (the thread builds its
+ * own copy, src/sparql/comunica-copy.ts). On the default store, `federation` makes the Comunica backend the first
+ * SERVICE query needs.
  */
-export function threadBackend(init: ThreadStore, timeoutMs?: number): Backend | undefined {
+export function threadBackend(
+  init: ThreadStore,
+  timeoutMs?: number,
+  federation?: () => Promise<Backend>,
+): Backend | undefined {
   const store = init.store ?? { kind: 'memory' };
-  if (store.kind === 'memory') return undefined;
+  if (store.kind === 'comunica') return undefined;
   // Each query also carries its own time limit (the job's); past it the pool ends the thread, and its request.
   if (store.kind === 'sparql') {
     return new RemoteBackend(store, { expected: init.expected, ...(timeoutMs ? { timeoutMs } : {}) });
   }
-  return init.dump ? OxigraphBackend.fromDump(init.dump) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
+  const local = init.dump ? OxigraphBackend.fromDump(init.dump) : OxigraphBackend.fromNTriples(init.nquads, 'N-Quads');
+  if (store.kind === 'oxigraph' || !federation) return local;
+  return new EmbeddedBackend(local, federation);
 }

@@ -181,6 +181,28 @@ export interface PortableOptions {
   confineTo?: { graph: string; emptyGraph: string } | undefined;
 }
 
+/** Strings (long ones first), IRIs without a `?` or `$` (else `?a<?b` could read as one), and comments. */
+const OPAQUE = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s?$]*>|#[^\n]*/g;
+/** Variables, prefixed names, language tags and the `*` of SELECT * and COUNT(*): where + - * / are no operator. */
+const NAMES =
+  /[?$][\w\u00b7-\uffff]+|[A-Za-z_\u00c0-\uffff][\w.\u00b7-\uffff-]*:[\w.:%\u00b7-\uffff-]*|@[A-Za-z]+(?:-[A-Za-z0-9]+)*|(?:SELECT|DISTINCT|REDUCED|\()\s*\*/gi;
+
+/**
+ * Whether `text` means the same to Oxigraph as written, given `options.baseIRI` as its base: nothing to inline
+ * (the functions are off), no value to bind, no graph to confine to, no SERVICE to find, and no arithmetic.
+ *
+ * A SERVICE needs the word itself, or a \u escape that spells it (SPARQL reads escapes before the grammar).
+ * Arithmetic, because Oxigraph 0.5.11 groups a chain of operators from the right: `10 - 2 - 3` is 11 there
+ * (tests/scale/differential.test.ts); portableQuery writes every operation in parentheses. A `+ - * /` left
+ * after strings, IRIs, comments, names and tags may be a path or a negative number: that only costs the parse.
+ */
+export function asWritten(text: string, options: PortableOptions = {}): boolean {
+  if (options.extensions !== false || options.confineTo) return false;
+  if (options.bindings && Object.keys(options.bindings).length > 0) return false;
+  if (/service|\\u/i.test(text)) return false;
+  return !/[-+*/]/.test(text.replace(OPAQUE, ' ').replace(NAMES, ' '));
+}
+
 /**
  * The query as standard SPARQL 1.1 for another engine: its fn: calls spelled out, `bindings` as a VALUES block
  * at the head of the WHERE group, and a BASE declaration so that relative IRIs mean what they meant here.

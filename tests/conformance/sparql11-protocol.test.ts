@@ -14,8 +14,8 @@ const queryTests = tests.filter((t) => !isUpdate(t));
 const updateTests = tests.filter(isUpdate);
 
 let app: Awaited<ReturnType<typeof harnessApp>>;
-/** The query tests run on each embedded engine (--store memory, the default, and --store oxigraph). */
-const STORES = ['memory', 'oxigraph'] as const;
+/** The query tests run on each embedded store (--store memory, the default, --store oxigraph and --store comunica). */
+const STORES = ['memory', 'oxigraph', 'comunica'] as const;
 const apps = new Map<string, Awaited<ReturnType<typeof harnessApp>>>();
 
 beforeAll(async () => {

@@ -191,12 +191,15 @@ describe('A runner that ends while it runs a query', () => {
   }, 180_000);
 });
 
-describe('A query whose engine fails after its answer was sent', () => {
+// Comunica's own failure: it answers the error, then fails a second iterator of the same query. Oxigraph (the
+// default store) has no such second failure: it leaves ?b unbound, as SPARQL does an expression's error in a BIND.
+describe('A query whose engine fails after its answer was sent, on --store comunica', () => {
   it('(a BIND over a REGEX that does not compile) leaves its runner serving the next queries', async () => {
     const logged = vi.spyOn(console, 'error');
     const warned = vi.spyOn(console, 'warn');
-    const app = createApp(graph, config, [sparqlRoutes]);
-    const pool = poolFor(graph, config.limits.concurrency, config.store);
+    const comunica = { ...config, store: { kind: 'comunica' as const } };
+    const app = createApp(graph, comunica, [sparqlRoutes]);
+    const pool = poolFor(graph, comunica.limits.concurrency, comunica.store);
     pools.push(pool);
     await pool.ready();
     const { ended } = pool.stats();
