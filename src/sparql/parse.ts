@@ -40,6 +40,13 @@ export type Parsed =
       deterministic: boolean;
       /** Offset in the text just past the `{` that opens the WHERE group (none in `DESCRIBE <x>`). */
       whereBody: number | undefined;
+      /**
+       * `text` (this query, or its form without FROM clauses) asking for at most `max` + 1 rows, so that an engine
+       * that computes a whole answer before it is read (Oxigraph) stops where the row cap would cut it; the extra
+       * row tells that the answer was cut. Only a SELECT whose top level has no LIMIT and no trailing VALUES is
+       * changed: a CONSTRUCT's cap counts triples, not solutions, so a LIMIT there could hide a cut.
+       */
+      capped: (text: string, max: number) => string;
     };
 
 // Chevrotain builds its parser once, which costs tens of milliseconds; parsing itself is then cheap.
@@ -193,6 +200,11 @@ export function parseSparql(text: string, baseIRI: string): Parsed {
     }
   });
 
+  const limitOffset = (ast.solutionModifiers as Node | undefined)?.limitOffset as Node | undefined;
+  const cappable = ast.subType === 'select' && limitOffset?.limit === undefined && ast.values === undefined;
+  // A new line first: the text may end in a comment.
+  const capped = (query: string, max: number): string =>
+    cappable && Number.isFinite(max) ? `${query}\nLIMIT ${max + 1}\n` : query;
   const form = ast.subType as QueryForm;
   const normal = JSON.stringify(ast, (key, value) => (key === 'loc' ? undefined : value));
   const withoutDataset = (): string => {
@@ -212,5 +224,5 @@ export function parseSparql(text: string, baseIRI: string): Parsed {
   const whereLoc = (ast.where as Node | undefined)?.loc as Node | undefined;
   const whereBody =
     whereLoc?.sourceLocationType === 'source' && typeof whereLoc.start === 'number' ? whereLoc.start + 1 : undefined;
-  return { kind: 'query', form, normal, from, withoutDataset, services, functions, deterministic, whereBody };
+  return { kind: 'query', form, normal, from, withoutDataset, services, functions, deterministic, whereBody, capped };
 }

@@ -217,8 +217,9 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
     if (!chosen) throw notAcceptable(offersFor(parsed.form));
     checkServices(parsed, config.serviceAllowlist);
 
-    // The protocol's dataset replaces the query's own FROM and FROM NAMED.
-    const query = request.dataset ? parsed.withoutDataset() : request.query;
+    // The protocol's dataset replaces the query's own FROM and FROM NAMED; the row cap goes into the query.
+    const defaults = exec.jobDefaults();
+    const query = parsed.capped(request.dataset ? parsed.withoutDataset() : request.query, defaults.maxResults);
     const result = await exec.run(
       {
         key: parsed.deterministic
@@ -227,7 +228,7 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
         contentType: chosen.contentType,
         client: clientAddress(c, config.trustedProxies),
         job: {
-          ...exec.jobDefaults(),
+          ...defaults,
           query,
           format: chosen.format,
           extensions: false,

@@ -7,7 +7,6 @@ import { NS } from '../../src/rdf/ns.ts';
 import { loadQueryDir, type QueryFile } from '../../src/rdf/queries.ts';
 import { bindParams } from '../../src/sparql/params.ts';
 import type { Backend } from '../../src/store/backend.ts';
-import { runQuery } from '../../src/store/comunica.ts';
 import { openBackend } from '../../src/store/open.ts';
 import { realGraph, testConfig } from '../support/graph.ts';
 import { type Ask, expectations } from './expectations.ts';

@@ -140,3 +140,34 @@ describe('An answer cache', () => {
     expect(matches(tag, undefined)).toBe(false);
   });
 });
+
+describe('the row cap written into a query', () => {
+  // Oxigraph computes a whole answer before it is read: the cap must be in the query for it to stop early.
+  it('asks a SELECT without LIMIT for one row past the cap, and the capped text still parses the same way', () => {
+    for (const text of [
+      'SELECT * { ?s ?p ?o }',
+      'SELECT * { ?s ?p ?o } ORDER BY ?s OFFSET 10',
+      'SELECT (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?s',
+      'SELECT * { ?s ?p ?o } # a comment at the very end',
+    ]) {
+      const capped = query(text).capped(text, 100);
+      expect(capped).toMatch(/\nLIMIT 101\n$/);
+      const again = query(capped);
+      expect(again.form).toBe('select');
+      expect(again.capped(capped, 100)).toBe(capped);
+    }
+  });
+
+  it('leaves alone a query with its own LIMIT, a trailing VALUES, an ASK, a CONSTRUCT and a DESCRIBE', () => {
+    for (const text of [
+      'SELECT * { ?s ?p ?o } LIMIT 5000',
+      'SELECT * { ?s ?p ?o } VALUES ?s { <a:b> }',
+      'ASK { ?s ?p ?o }',
+      // A CONSTRUCT's cap counts triples, not solutions: a LIMIT could hide that the answer was cut.
+      'CONSTRUCT WHERE { ?s ?p ?o }',
+      'DESCRIBE <a:b>',
+    ]) {
+      expect(query(text).capped(text, 100)).toBe(text);
+    }
+  });
+});
