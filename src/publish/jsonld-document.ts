@@ -4,10 +4,14 @@
 // the cost, which the static export feels: documents have no blank nodes, lists or JSON literals, so their
 // expanded form is written directly from the quads (what fromRDF would produce), and compact() skips
 // re-expanding it. The tests parse every JSON-LD document back and compare it with the other formats.
-import jsonld from 'jsonld';
+import type JsonLd from 'jsonld';
 import type { Quad } from 'n3';
+import { lazy } from '../lazy.ts';
 import { bcp47, casedJsonLd } from '../rdf/lang.ts';
 import { NS } from '../rdf/ns.ts';
+
+/** Loaded with the first JSON-LD document asked for (src/rdf/serialize.ts says why). */
+const jsonld = lazy<typeof JsonLd>('jsonld');
 
 type Expanded = Record<string, unknown> & { '@id': string };
 
@@ -64,7 +68,7 @@ const offlineLoader = async (url: string): Promise<never> => {
 };
 
 export async function documentJsonLd(quads: readonly Quad[], context: object): Promise<string> {
-  const compacted = await jsonld.compact(
+  const compacted = await jsonld().compact(
     expandQuads(quads) as never,
     context as never,
     {

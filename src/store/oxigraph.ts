@@ -5,7 +5,8 @@
 // passes through portableQuery first. A query runs synchronously inside the WASM module: nothing can stop it
 // from the same thread, which is why the server runs it on a query thread that the pool can end.
 import { Parser, type Quad } from 'n3';
-import * as oxigraph from 'oxigraph';
+import type * as Oxigraph from 'oxigraph';
+import { lazy } from '../lazy.ts';
 import { OutboundRefused } from '../outbound.ts';
 import type { RuleEngine } from '../rdf/derive.ts';
 import { type Dump, eachLineChunk, verifiedChunks } from '../rdf/load.ts';
@@ -14,6 +15,8 @@ import type { QueryResult } from '../sparql/engine.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
 import { portableQuery } from './portable.ts';
 
+// The WASM module is loaded at first use: only an Oxigraph store and a large build need it, not the default server.
+const oxigraph = lazy<typeof Oxigraph>('oxigraph');
 const NTRIPLES = 'application/n-triples';
 
 /** Refuses any SERVICE: Oxigraph's WASM build cannot call one, and no call may bypass the outbound guard. */
@@ -24,18 +27,18 @@ function refuseServices(services: (string | undefined)[]): void {
 
 export class OxigraphBackend implements Backend {
   readonly kind = 'oxigraph' as const;
-  private constructor(readonly store: oxigraph.Store) {}
+  private constructor(readonly store: Oxigraph.Store) {}
 
   /** A store loaded from N-Triples text, or N-Quads (named graphs kept). */
   static fromNTriples(text: string, format: 'N-Triples' | 'N-Quads' = 'N-Triples'): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     backend.load(text, format === 'N-Quads' ? 'application/n-quads' : NTRIPLES);
     return backend;
   }
 
   /** A store holding `quads` (RDF/JS terms from n3). */
   static fromQuads(quads: Iterable<Quad>): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     backend.addQuads(quads);
     return backend;
   }
@@ -45,14 +48,14 @@ export class OxigraphBackend implements Backend {
    * WASM memory grows only by what the store keeps (measured at 1M triples: 4.5 s, about 400 MB).
    */
   static fromFile(file: string): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     eachLineChunk(file, (chunk) => backend.load(chunk));
     return backend;
   }
 
   /** A store read from a verified dump, hashed as it is read: throws DumpChanged (and frees it) unless it matches. */
   static fromDump(dump: Dump): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     try {
       for (const chunk of verifiedChunks(dump)) backend.load(chunk);
     } catch (e) {
@@ -89,8 +92,8 @@ export class OxigraphBackend implements Backend {
       // The protocol's dataset: graphs of this store by name (the Graph has only its default graph).
       ...(dataset
         ? {
-            default_graph: dataset.default.map((g) => oxigraph.namedNode(g)),
-            named_graphs: dataset.named.map((g) => oxigraph.namedNode(g)),
+            default_graph: dataset.default.map((g) => oxigraph().namedNode(g)),
+            named_graphs: dataset.named.map((g) => oxigraph().namedNode(g)),
           }
         : {}),
     };
@@ -129,7 +132,7 @@ export class OxigraphBackend implements Backend {
 
   /** The whole store as N-Triples. */
   dump(): string {
-    return this.store.dump({ format: NTRIPLES, from_graph_name: oxigraph.defaultGraph() });
+    return this.store.dump({ format: NTRIPLES, from_graph_name: oxigraph().defaultGraph() });
   }
 
   close(): void {
