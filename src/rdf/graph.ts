@@ -13,9 +13,11 @@ import {
   utimesSync,
 } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Quad, Store } from 'n3';
 import { writeFileAtomically } from '../atomic.ts';
-import { type Config, DEFAULT_BASE, PROJECT_ROOT } from '../config.ts';
+import { codeDigest } from '../code-digest.ts';
+import { type Config, DEFAULT_BASE } from '../config.ts';
 import { checkDates } from './dates.ts';
 import { type DeriveReport, derive } from './derive.ts';
 import { FrozenStore } from './frozen.ts';
@@ -180,21 +182,23 @@ export async function buildGraph(
   };
 }
 
-/** Files whose content decides what a build produces: the inputs and the code that derives and validates. */
+/**
+ * The code that decides what a build produces, as folders of the running code (src/, or lib/ compiled): the rules'
+ * engines and the build (rdf/, build/, store/, and sparql/ for the Comunica engine), with the ground beside them.
+ */
+export const BUILD_CODE = ['rdf', 'build', 'store', 'sparql'];
+/** The running code's root (src/ or lib/): this file is one folder down in it. */
+const CODE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What decides what a build produces: the inputs and the code that derives and validates. */
 function buildDigest(config: Config, inputs: BuildInputs): string {
-  // The code is where this file is, not under config.root (which holds only the inputs).
-  const code = [
-    ...listFiles(path.join(PROJECT_ROOT, 'src', 'rdf'), '.ts'),
-    // The Oxigraph build path (src/store/: the engine, and the rewrite of the fn: functions).
-    ...['backend.ts', 'oxigraph.ts', 'portable.ts'].map((f) => path.join(PROJECT_ROOT, 'src', 'store', f)),
-    path.join(PROJECT_ROOT, 'src', 'sparql', 'engine.ts'),
-  ];
   const files = [...inputs.graphFiles, ...inputs.shapesFiles, ...inputs.rules.map((r) => r.file)];
   const h = createHash('sha256').update(config.base);
   for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile]) {
     h.update(`\0${path.relative(config.root, f)}\0`).update(readFileSync(f));
   }
-  for (const f of code) h.update(`\0${path.relative(PROJECT_ROOT, f)}\0`).update(readFileSync(f));
+  // The code is where this file is, not under config.root (which holds only the inputs).
+  h.update(`\0code\0${codeDigest(CODE_ROOT, BUILD_CODE)}`);
   return h.digest('hex');
 }
 
