@@ -6,7 +6,7 @@
 // one backend among the others); build/ derives and validates with them; publish/ (documents and pages) reads the
 // Graph only; the other interfaces build on it; the app assembles the route table; the CLI drives it all.
 const FLOORS = [
-  ['ground', ['^src/(config|outbound|atomic|matching)[.]ts$']],
+  ['ground', ['^src/(config|outbound|atomic|matching|lazy|code-digest)[.]ts$']],
   ['rdf', ['^src/rdf/']],
   ['http kit', ['^src/http/']],
   ['engines', ['^src/store/']],

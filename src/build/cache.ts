@@ -13,29 +13,33 @@ import {
   utimesSync,
 } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileAtomically } from '../atomic.ts';
-import { type Config, PROJECT_ROOT } from '../config.ts';
+import { codeDigest } from '../code-digest.ts';
+import type { Config } from '../config.ts';
 import { type DeriveReport, type Graph, hashFile, loadContext, readNTriples, type Violation } from '../rdf/graph.ts';
-import { type Dump, listFiles } from '../rdf/load.ts';
+import type { Dump } from '../rdf/load.ts';
 import { prefixesFor } from '../rdf/ns.ts';
 import { toNTriples } from '../rdf/serialize.ts';
 import { type BuildInputs, buildGraph, defaultInputs } from './pipeline.ts';
 
+/**
+ * The folders of the code a build runs, under the running code's root (src/ or lib/): by the import rule
+ * (.dependency-cruiser.cjs) the build stands on these floors and the ground files directly in the root.
+ */
+export const BUILD_CODE = ['rdf', 'store', 'build'];
+/** The running code's root (src/ or lib/): this file is one folder down in it. */
+const CODE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
 /** Files whose content decides what a build produces: the inputs and the code that derives and validates. */
 function buildDigest(config: Config, inputs: BuildInputs): string {
-  // The code is where this file is, not under config.root (which holds only the inputs). The floors a build stands
-  // on hold all of it, by the import rule (.dependency-cruiser.cjs): the ground's files, rdf/, store/ and build/.
-  const src = path.join(PROJECT_ROOT, 'src');
-  const code = [
-    ...['config.ts', 'outbound.ts', 'atomic.ts'].map((f) => path.join(src, f)),
-    ...['rdf', 'store', 'build'].flatMap((dir) => listFiles(path.join(src, dir), '.ts')),
-  ];
   const files = [...inputs.graphFiles, ...inputs.shapesFiles, ...inputs.rules.map((r) => r.file)];
   const h = createHash('sha256').update(config.base);
   for (const f of [...files, ...inputs.checks.map((c) => c.file), inputs.contextFile]) {
     h.update(`\0${path.relative(config.root, f)}\0`).update(readFileSync(f));
   }
-  for (const f of code) h.update(`\0${path.relative(PROJECT_ROOT, f)}\0`).update(readFileSync(f));
+  // The code is where this file is, not under config.root (which holds only the inputs).
+  h.update(`\0code\0${codeDigest(CODE_ROOT, BUILD_CODE)}`);
   return h.digest('hex');
 }
 

@@ -1,9 +1,16 @@
 // Writes quads as Turtle, N-Triples, N-Quads, TriG (n3), JSON-LD (jsonld, offline) and RDF/XML (rdflib).
-import jsonld from 'jsonld';
+import type JsonLd from 'jsonld';
 import { type Quad, Writer } from 'n3';
-import * as rdflib from 'rdflib';
+import type * as Rdflib from 'rdflib';
+import { lazy } from '../lazy.ts';
 import { bcp47, casedJsonLd, casedQuad } from './lang.ts';
 import { NS } from './ns.ts';
+
+// The JSON-LD and RDF/XML writers are loaded when a graph is first written in their format: most answers are in
+// neither, and loading both took 0.8-1.3 s of every command's and the server's start (measured on a loaded 2-core
+// machine).
+const jsonldLib = lazy<typeof JsonLd>('jsonld');
+const rdflibLib = lazy<typeof Rdflib>('rdflib');
 
 export type RdfFormat = 'turtle' | 'ntriples' | 'jsonld' | 'rdfxml';
 
@@ -153,6 +160,7 @@ const offlineLoader = async (url: string): Promise<never> => {
  * about a third of the cost; compact() then skips re-expanding them. Anything else goes through N-Quads and fromRDF.
  */
 export async function toJsonLd(quads: readonly Quad[], context: object): Promise<object> {
+  const jsonld = jsonldLib();
   const direct = quads.every(
     (q) =>
       q.subject.termType === 'NamedNode' &&
@@ -217,6 +225,7 @@ export function toRdfXml(quads: readonly Quad[], base: string): string {
       );
     }
   }
+  const rdflib = rdflibLib();
   const g = rdflib.graph();
   const term = (t: Quad['subject'] | Quad['object']) => {
     if (t.termType === 'NamedNode') return rdflib.sym(t.value);

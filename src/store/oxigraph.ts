@@ -5,13 +5,16 @@
 // passes through portableQuery first. A query runs synchronously inside the WASM module: nothing can stop it
 // from the same thread, which is why the server runs it on a query thread that the pool can end.
 import { Parser, type Quad } from 'n3';
-import * as oxigraph from 'oxigraph';
+import type * as Oxigraph from 'oxigraph';
+import { lazy } from '../lazy.ts';
 import { OutboundRefused } from '../outbound.ts';
 import { type Dump, eachLineChunk, verifiedChunks } from '../rdf/load.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
 import type { QueryResult } from './comunica.ts';
 import { asWritten, type PortableOptions, portableQuery, type QueryForm } from './portable.ts';
 
+// The WASM module is loaded at first use: only an Oxigraph store and a large build need it, not the default server.
+const oxigraph = lazy<typeof Oxigraph>('oxigraph');
 const NTRIPLES = 'application/n-triples';
 const SPARQL_JSON = 'application/sparql-results+json';
 /** Oxigraph's words when a CONSTRUCT or DESCRIBE is asked for in a results format. */
@@ -43,18 +46,18 @@ export function prepare(query: string, options: PortableOptions = {}): Prepared 
 
 export class OxigraphBackend implements Backend {
   readonly kind = 'oxigraph' as const;
-  private constructor(readonly store: oxigraph.Store) {}
+  private constructor(readonly store: Oxigraph.Store) {}
 
   /** A store loaded from N-Triples text, or N-Quads (named graphs kept). */
   static fromNTriples(text: string, format: 'N-Triples' | 'N-Quads' = 'N-Triples'): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     backend.load(text, format === 'N-Quads' ? 'application/n-quads' : NTRIPLES);
     return backend;
   }
 
   /** A store holding `quads` (RDF/JS terms from n3). */
   static fromQuads(quads: Iterable<Quad>): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     backend.addQuads(quads);
     return backend;
   }
@@ -64,14 +67,14 @@ export class OxigraphBackend implements Backend {
    * WASM memory grows only by what the store keeps (measured at 1M triples: 4.5 s, about 400 MB).
    */
   static fromFile(file: string): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     eachLineChunk(file, (chunk) => backend.load(chunk));
     return backend;
   }
 
   /** A store read from a verified dump, hashed as it is read: throws DumpChanged (and frees it) unless it matches. */
   static fromDump(dump: Dump): OxigraphBackend {
-    const backend = new OxigraphBackend(new oxigraph.Store());
+    const backend = new OxigraphBackend(new (oxigraph().Store)());
     try {
       for (const chunk of verifiedChunks(dump)) backend.load(chunk);
     } catch (e) {
@@ -113,8 +116,8 @@ export class OxigraphBackend implements Backend {
       // The protocol's dataset: graphs of this store by name (the Graph has only its default graph).
       ...(dataset
         ? {
-            default_graph: dataset.default.map((g) => oxigraph.namedNode(g)),
-            named_graphs: dataset.named.map((g) => oxigraph.namedNode(g)),
+            default_graph: dataset.default.map((g) => oxigraph().namedNode(g)),
+            named_graphs: dataset.named.map((g) => oxigraph().namedNode(g)),
           }
         : {}),
     };
@@ -138,7 +141,7 @@ export class OxigraphBackend implements Backend {
 
   /** The whole store as N-Triples. */
   dump(): string {
-    return this.store.dump({ format: NTRIPLES, from_graph_name: oxigraph.defaultGraph() });
+    return this.store.dump({ format: NTRIPLES, from_graph_name: oxigraph().defaultGraph() });
   }
 
   close(): void {

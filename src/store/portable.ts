@@ -8,9 +8,10 @@
 // remote store receives only standard SPARQL 1.1, never a vendor pragma a client slipped in.
 
 import type * as RDF from '@rdfjs/types';
-import { Generator } from '@traqula/generator-sparql-1-2';
-import { Parser } from '@traqula/parser-sparql-1-2';
-import { AstFactory } from '@traqula/rules-sparql-1-2';
+import type * as TraqulaGenerator from '@traqula/generator-sparql-1-2';
+import type * as TraqulaParser from '@traqula/parser-sparql-1-2';
+import type * as TraqulaRules from '@traqula/rules-sparql-1-2';
+import { lazy } from '../lazy.ts';
 import { FN, NS } from '../rdf/ns.ts';
 import { confine } from './confine.ts';
 
@@ -19,13 +20,23 @@ export type QueryForm = 'select' | 'ask' | 'construct' | 'describe';
 type Node = { [key: string]: unknown };
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null;
 
-let parser: Parser | undefined;
-let generator: Generator | undefined;
-const factory = new AstFactory();
+// Loaded at the first query an Oxigraph or remote store runs: the default store never rewrites a query.
+const traqula = {
+  generator: lazy<typeof TraqulaGenerator>('@traqula/generator-sparql-1-2'),
+  parser: lazy<typeof TraqulaParser>('@traqula/parser-sparql-1-2'),
+  rules: lazy<typeof TraqulaRules>('@traqula/rules-sparql-1-2'),
+};
+let parser: TraqulaParser.Parser | undefined;
+let generator: TraqulaGenerator.Generator | undefined;
+let astFactory: TraqulaRules.AstFactory | undefined;
+const factory = (): TraqulaRules.AstFactory => {
+  astFactory ??= new (traqula.rules().AstFactory)();
+  return astFactory;
+};
 
 function parse(text: string, baseIRI?: string): Node {
-  parser ??= new Parser();
-  return parser.parse(text, { astFactory: factory, ...(baseIRI ? { baseIRI } : {}) }) as unknown as Node;
+  parser ??= new (traqula.parser().Parser)();
+  return parser.parse(text, { astFactory: factory(), ...(baseIRI ? { baseIRI } : {}) }) as unknown as Node;
 }
 
 /** Every node's source location points into the text it was parsed from; a rewritten tree must not use them. */
@@ -33,7 +44,7 @@ function fresh<T>(node: T): T {
   if (Array.isArray(node)) return node.map(fresh) as T;
   if (!isNode(node)) return node;
   const out: Node = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === 'loc' ? factory.gen() : fresh(v);
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'loc' ? factory().gen() : fresh(v);
   return out as T;
 }
 
@@ -132,7 +143,7 @@ function inlineFunctions(node: unknown, resolve: (t: Node) => string | undefined
 
 /** An RDF term as the AST spells it (an absolute IRI, a typed or language-tagged literal). */
 function astTerm(term: RDF.Term): Node {
-  const gen = factory.gen();
+  const gen = factory().gen();
   switch (term.termType) {
     case 'NamedNode':
       return { type: 'term', subType: 'namedNode', value: term.value, loc: gen };
@@ -150,7 +161,7 @@ function astTerm(term: RDF.Term): Node {
           : {
               langOrIri: lit.language
                 ? lit.language
-                : { type: 'term', subType: 'namedNode', value: lit.datatype.value, loc: factory.gen() },
+                : { type: 'term', subType: 'namedNode', value: lit.datatype.value, loc: factory().gen() },
             }),
         loc: gen,
       };
@@ -230,15 +241,15 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
   const confineTo = options.confineTo;
   let graph: string | undefined;
   if (confineTo) {
-    const confined = confine(tree, resolve, () => factory.gen());
+    const confined = confine(tree, resolve, () => factory().gen());
     tree = confined.tree;
     graph = confined.emptyDefault ? confineTo.emptyGraph : confineTo.graph;
     tree.datasets = {
       type: 'datasetClauses',
       clauses: [
-        { clauseType: 'default', value: { type: 'term', subType: 'namedNode', value: graph, loc: factory.gen() } },
+        { clauseType: 'default', value: { type: 'term', subType: 'namedNode', value: graph, loc: factory().gen() } },
       ],
-      loc: factory.gen(),
+      loc: factory().gen(),
     };
   }
   const bound = Object.entries(options.bindings ?? {});
@@ -247,9 +258,9 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
     const values: Node = {
       type: 'pattern',
       subType: 'values',
-      variables: bound.map(([name]) => ({ type: 'term', subType: 'variable', value: name, loc: factory.gen() })),
+      variables: bound.map(([name]) => ({ type: 'term', subType: 'variable', value: name, loc: factory().gen() })),
       values: [Object.fromEntries(bound.map(([name, term]) => [name, astTerm(term)]))],
-      loc: factory.gen(),
+      loc: factory().gen(),
     };
     where.patterns = [values, ...((where.patterns as Node[]) ?? [])];
   }
@@ -259,13 +270,13 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
       {
         type: 'contextDef',
         subType: 'base',
-        value: { type: 'term', subType: 'namedNode', value: options.baseIRI, loc: factory.gen() },
-        loc: factory.gen(),
+        value: { type: 'term', subType: 'namedNode', value: options.baseIRI, loc: factory().gen() },
+        loc: factory().gen(),
       },
       ...context,
     ];
   }
-  generator ??= new Generator();
+  generator ??= new (traqula.generator().Generator)();
   const out = generator.generate(tree as never);
   if (confineTo) {
     // The text that goes out is checked as the store will read it: whatever the generator wrote, it must parse
@@ -273,7 +284,7 @@ export function portableQuery(text: string, options: PortableOptions = {}): Port
     const again = parse(out);
     const clauses = ((again.datasets as Node | undefined)?.clauses as Node[] | undefined) ?? [];
     const from = clauses.map((c) => (c.value as Node).value);
-    confine(fresh(again), resolver(again, undefined), () => factory.gen());
+    confine(fresh(again), resolver(again, undefined), () => factory().gen());
     if (again.type !== 'query' || from.length !== 1 || from[0] !== graph) {
       throw new Error('the generated query is not the confined one');
     }
