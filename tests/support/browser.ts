@@ -7,18 +7,18 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Whether the browser tests run: where chromium is installed, and always in CI (where a missing one fails them). */
 export const browserTestsRun = existsSync(CHROMIUM) || !!process.env.CI;
 
-/** Headless chromium without the background traffic this machine's closed network would refuse. */
+/** Headless, without the background traffic this machine's closed network would refuse. */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Debian's chromium, driven by playwright-core. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_FLAGS] });
 }
