@@ -1,6 +1,6 @@
 // The table of issue 13 (npm run bench): the project's default store and `--store oxigraph` against Oxigraph's engine behind bare node:http (the peer) and bare node:http (the ceiling), measured in one run, as ratios with their targets.
 //
-// Every server is a process of its own, started from the CLI as a user starts it (dist/bin/npcsc-kg.js when the
+// Every server is a process of its own, started from the CLI as a user starts it (lib/bin/npcsc-kg.js when the
 // compiled output is there, else src/bin/npcsc-kg.js); the peer is tests/bench/oxigraph-peer.mjs over the same
 // dump; the ceiling is node:http answering the very bytes of a /sparql cache hit. Rows:
 // - each example query (queries/*.rq but the SERVICE one, parameters at their defaults, written as plain SPARQL
@@ -38,7 +38,7 @@ const DEFAULT_AT_1M = process.env.BENCH_1M_DEFAULT === '1';
 const OFFICES = 950;
 /** At 1M the project's query time limit (10 s by default) is raised: on a loaded machine it can cut a query the peer, which has none, answers. */
 const LONG = ['--timeout-ms', '120000'];
-const COMPILED = path.join(PROJECT_ROOT, 'dist', 'bin', 'npcsc-kg.js');
+const COMPILED = path.join(PROJECT_ROOT, 'lib', 'bin', 'npcsc-kg.js');
 const BIN = existsSync(COMPILED) ? COMPILED : path.join(PROJECT_ROOT, 'src', 'bin', 'npcsc-kg.js');
 const PEER = path.join(PROJECT_ROOT, 'tests', 'bench', 'oxigraph-peer.mjs');
 const HIT_QUERY = 'SELECT ?s WHERE { ?s a ?t } LIMIT 10';
