@@ -11,6 +11,7 @@ import { type Answer, AnswerCache, etagOf } from './cache.ts';
 import type { Job } from './job.ts';
 import type { Parsed } from './parse.ts';
 import { QueryError, type QueryPool } from './pool.ts';
+import { withPrepared } from './prepared.ts';
 
 /** Freshness of a cacheable answer: the Graph only changes when the server restarts on new data. */
 export const CACHE_CONTROL = 'public, max-age=300';
@@ -169,7 +170,7 @@ export class Executor {
   private async compute(plan: Plan, cacheKey: string | undefined): Promise<Answer> {
     let done: Awaited<ReturnType<QueryPool['run']>>;
     try {
-      done = await this.pool.run(plan.job, plan.client);
+      done = await this.pool.run(withPrepared(plan.job, this.ctx.config.store.kind), plan.client);
     } catch (e) {
       if (e instanceof QueryError && (e.kind === 'upstream' || e.kind === 'upstream-timeout')) this.storeHealth(e);
       if (e instanceof QueryError && e.kind === 'store-lost') this.storeLost(e);
@@ -192,7 +193,7 @@ export class Executor {
     }
     const answer: Answer = { status: 200, body: done.body, headers, etag };
     // Compressed once per kept answer (on the first request that takes each coding), not once per request.
-    answer.variants = new Variants(done.body, headers, etag, () => this.grew(answer));
+    answer.variants = new Variants(done.body, headers, etag, () => this.grew(answer), 'fast');
     if (cacheKey) this.keep(cacheKey, answer);
     return answer;
   }
@@ -207,7 +208,7 @@ export const wantsFresh = (c: Context): boolean =>
  * the client's If-None-Match already names the ETag of what it would get.
  */
 export function respond(answer: Answer, c: Context): Response {
-  answer.variants ??= new Variants(answer.body, answer.headers, answer.etag);
+  answer.variants ??= new Variants(answer.body, answer.headers, answer.etag, undefined, 'fast');
   const conditional = c.req.method === 'GET' || c.req.method === 'HEAD';
   return answer.variants.respond(
     header(c, 'accept-encoding'),

@@ -57,7 +57,10 @@ export function markTruncated(format: Format, body: string, limit: number, docs:
   if (format === 'xml') {
     // The schema puts <link> after the <variable> elements.
     const link = `<link href="${docs.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}"/>`;
-    return body.replace('  </head>', `    ${link}\n  </head>`).replace('<head/>', `<head>${link}</head>`);
+    // This project's writer indents; Oxigraph's (src/sparql/engine-results.ts) writes the head on one line.
+    if (body.includes('  </head>')) return body.replace('  </head>', `    ${link}\n  </head>`);
+    if (body.includes('</head>')) return body.replace('</head>', `${link}</head>`);
+    return body.replace('<head/>', `<head>${link}</head>`);
   }
   return body;
 }

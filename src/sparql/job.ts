@@ -2,6 +2,7 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory } from 'n3';
 import type { ThreadStore } from '../store/open.ts';
+import type { Prepared, QueryForm } from '../store/portable.ts';
 import type { Format } from './formats.ts';
 
 /** The descriptor a runner reads the verified dump from: the fifth of its stdio (after stdin, out, err and IPC). */
@@ -45,6 +46,10 @@ export interface Job {
   bindings?: Record<string, WireTerm>;
   /** Where a cut result points for the documentation of the limits. */
   limitsDocs: string;
+  /** The query's form, when the sender parsed it: a SELECT may be answered in the text the engine writes. */
+  form?: QueryForm;
+  /** The query as Oxigraph takes it, made by the server (src/sparql/prepared.ts): the runner need not parse it. */
+  prepared?: Prepared;
 }
 
 export interface Done {

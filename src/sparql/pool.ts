@@ -28,6 +28,13 @@ const QUEUE_PER_SLOT = 4;
 export const clientShare = (concurrency: number): number => Math.max(1, Math.floor(concurrency / 2));
 /** How long a request that has a slot waits for a thread to start. */
 const THREAD_WAIT_MS = 30_000;
+/**
+ * Runners kept even when idle: one. A query that runs past SPARE_AFTER_MS starts a spare, so that a runaway query
+ * leaves the next request waiting for a start only in the moment after it began (a start takes a few hundred ms).
+ */
+export const MIN_THREADS = 1;
+/** How long a query runs before a spare runner is started beside it (see startSpare). */
+const SPARE_AFTER_MS = 50;
 /** An idle thread beyond the minimum ends after this long. */
 const IDLE_RETIRE_MS = 60_000;
 /** After a query's deadline, how long its thread may take to say so itself before it is ended anyway. */
@@ -106,7 +113,7 @@ export class QueryPool {
   private startFailure = '';
   private startFailedAt = 0;
   private readonly reaper: NodeJS.Timeout;
-  /** Threads kept even when idle: two, so one runaway query never leaves the others waiting for a start. */
+  /** Threads kept even when idle (MIN_THREADS); a spare is started once a query runs long (SPARE_AFTER_MS). */
   private readonly minThreads: number;
   private readonly recycleGrowth: number;
 
@@ -118,9 +125,8 @@ export class QueryPool {
     options: { recycleGrowthBytes?: number } = {},
   ) {
     this.recycleGrowth = options.recycleGrowthBytes ?? RECYCLE_GROWTH_BYTES;
-    this.minThreads = Math.min(2, concurrency);
+    this.minThreads = Math.min(MIN_THREADS, concurrency);
     this.share = clientShare(concurrency);
-    // One now; the others once it is ready, so that they do not slow the first one's start.
     this.spawn();
     this.reaper = setInterval(() => this.retireIdle(), IDLE_RETIRE_MS / 2);
     this.reaper.unref();
@@ -302,9 +308,8 @@ export class QueryPool {
   }
 
   /**
-   * Starts threads for the requests waiting, plus one spare so that a long query does not make the next request
-   * wait for a start, never more than `concurrency` in all. Speculative starts (the spare, the minimum) wait until
-   * no other thread is starting: two starts at once only slow each other.
+   * Starts threads for the requests waiting, and up to the minimum, never more than `concurrency` in all. The
+   * minimum waits until no other thread is starting: two starts at once only slow each other.
    */
   private ensureThreads(): void {
     if (this.startsHeld()) return;
@@ -312,8 +317,20 @@ export class QueryPool {
     const starting = list.filter((t) => t.state === 'starting').length;
     const idle = list.filter((t) => t.state === 'idle').length;
     let wanted = Math.max(0, this.waitingForThread.length - starting - idle);
-    if (wanted === 0 && starting === 0) wanted = Math.max(idle === 0 ? 1 : 0, this.minThreads - list.length);
+    if (wanted === 0 && starting === 0) wanted = Math.max(0, this.minThreads - list.length);
     for (let i = 0; i < wanted && this.threads.size < this.concurrency; i++) this.spawn();
+  }
+
+  /**
+   * A spare, started when a query has run SPARE_AFTER_MS and none is idle or starting, so that the next request
+   * does not wait for a start behind a long query. Queries of a few milliseconds (nearly all) never start one:
+   * an idle runner costs some 80 MB resident.
+   */
+  private startSpare(): void {
+    if (this.startsHeld() || this.threads.size >= this.concurrency) return;
+    const list = [...this.threads];
+    if (!list.some((t) => t.state === 'busy') || list.some((t) => t.state === 'idle' || t.state === 'starting')) return;
+    this.spawn();
   }
 
   private spawn(): void {
@@ -337,6 +354,7 @@ export class QueryPool {
       );
       t.running = { id, job, retried, resolve, reject, timer };
       this.watch(t, t.running);
+      setTimeout(() => this.startSpare(), SPARE_AFTER_MS).unref();
       this.runs++;
       t.worker.ref();
       t.worker.postMessage({ id, job });

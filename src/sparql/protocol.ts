@@ -230,6 +230,7 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
         job: {
           ...defaults,
           query,
+          form: parsed.form,
           format: chosen.format,
           extensions: false,
           ...(request.dataset ? { dataset: request.dataset } : {}),

@@ -95,7 +95,14 @@ export function storedQueryHandler(ctx: AppContext, exec: Executor, stored: read
         key: `api\u0000${name}\u0000${JSON.stringify(bindings)}\u0000${format}`,
         contentType,
         client: clientAddress(c, ctx.config.trustedProxies),
-        job: { ...exec.jobDefaults(), query: query.file.text, format, extensions: true, bindings },
+        job: {
+          ...exec.jobDefaults(),
+          query: query.file.text,
+          form: query.form,
+          format,
+          extensions: true,
+          bindings,
+        },
       },
       wantsFresh(c),
     );

@@ -2,14 +2,15 @@
 import { getHeapStatistics } from 'node:v8';
 import type * as RDF from '@rdfjs/types';
 import { OutboundRefused } from '../outbound.ts';
-import type { Backend } from '../store/backend.ts';
+import type { Backend, DatasetRunOptions } from '../store/backend.ts';
 import { QueryTimeout, type Row } from '../store/comunica.ts';
 import { RefusedQuery } from '../store/confine.ts';
 import { threadBackend } from '../store/open.ts';
 import { RemoteError, StoreLost, StoreUnreachable } from '../store/remote.ts';
+import { takeWritten } from './engine-results.ts';
 import { markTruncated } from './formats.ts';
 import { type Done, DUMP_FD, type FailKind, fromWire, type Job, type Reply, type WorkerInit } from './job.ts';
-import { serializeBindings, serializeBoolean } from './results.ts';
+import { RESULT_MEDIA_TYPES, type ResultFormat, serializeBindings, serializeBoolean } from './results.ts';
 
 /**
  * Comunica reports a query it cannot plan (an unknown function, say) as a plain Error; those are the client's. So is
@@ -29,7 +30,7 @@ async function execute(store: Backend, init: WorkerInit, job: Job): Promise<Done
   const bindings = job.bindings
     ? Object.fromEntries(Object.entries(job.bindings).map(([k, v]) => [k, fromWire(v)]))
     : undefined;
-  const result = await store.run(job.query, {
+  const options = {
     baseIRI: job.baseIRI,
     allowlist: job.allowlist,
     timeoutMs: job.timeoutMs,
@@ -37,7 +38,11 @@ async function execute(store: Backend, init: WorkerInit, job: Job): Promise<Done
     maxResults: job.maxResults,
     dataset: job.dataset,
     ...(bindings ? { bindings } : {}),
-  });
+    ...(job.prepared ? { prepared: job.prepared } : {}),
+  };
+  const written = job.form === 'select' ? engineWritten(store, job, options) : undefined;
+  if (written) return written;
+  const result = await store.run(job.query, options);
   switch (result.type) {
     case 'boolean':
       return { body: serializeBoolean(job.format as never, result.value), truncated: false, count: 1 };
@@ -75,6 +80,25 @@ async function execute(store: Backend, init: WorkerInit, job: Job): Promise<Done
       };
     }
   }
+}
+
+/**
+ * A SELECT answered in the text the engine writes (Oxigraph: SPARQL JSON, XML, CSV, TSV), mended and cut as this
+ * endpoint answers (src/sparql/engine-results.ts); undefined where the engine does not write it (Comunica, a
+ * remote store, a query that federates), and the answer is written here from the engine's terms.
+ */
+function engineWritten(store: Backend, job: Job, options: DatasetRunOptions): Done | undefined {
+  if (!store.writeSelect || !(job.format in RESULT_MEDIA_TYPES)) return undefined;
+  const format = job.format as ResultFormat;
+  const text = store.writeSelect(job.query, options, RESULT_MEDIA_TYPES[format]);
+  const taken = text === undefined ? undefined : takeWritten(format, text, job.maxResults, job.maxBytes);
+  if (!taken) return undefined;
+  return {
+    body: taken.truncated ? markTruncated(format, taken.body, job.maxResults, job.limitsDocs) : taken.body,
+    truncated: taken.truncated,
+    count: taken.count,
+    ...(taken.cutBy ? { cutBy: taken.cutBy } : {}),
+  };
 }
 
 /** Bytes a term takes in any result format at the least: its text, one byte a character. */

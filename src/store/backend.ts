@@ -2,18 +2,29 @@
 import type * as RDF from '@rdfjs/types';
 import { DataFactory, type Quad, Store } from 'n3';
 import { type QueryResult, type Row, type RunOptions, runQuery } from './comunica.ts';
+import type { Prepared } from './portable.ts';
 
 export type StoreKind = 'memory' | 'oxigraph' | 'comunica' | 'sparql';
 
 /** A query's options, with the dataset the SPARQL protocol may name (default-graph-uri, named-graph-uri). */
 export interface DatasetRunOptions extends RunOptions {
   dataset?: { default: string[]; named: string[] } | undefined;
+  /**
+   * The query as Oxigraph takes it, made from the same text and options by the caller (the server, once per
+   * distinct text: src/sparql/prepared.ts), so that a runner does not parse it again. Read only by Oxigraph.
+   */
+  prepared?: Prepared | undefined;
 }
 
 /** What runs a SPARQL query over the Graph and answers in the shape runQuery does. */
 export interface Backend {
   readonly kind: StoreKind;
   run(query: string, options?: DatasetRunOptions): Promise<QueryResult>;
+  /**
+   * A SELECT's answer written by the engine itself in `mediaType` (a SPARQL results type), where it can: undefined
+   * (or no such method) where it cannot, and the caller writes `run`'s answer.
+   */
+  writeSelect?(query: string, options: DatasetRunOptions, mediaType: string): string | undefined;
   /** Frees what the backend holds (WASM memory, sockets); the backend is unusable afterwards. */
   close?(): void;
 }

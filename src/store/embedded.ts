@@ -20,7 +20,7 @@ export class EmbeddedBackend implements Backend {
   ) {}
 
   async run(query: string, options: DatasetRunOptions = {}): Promise<QueryResult> {
-    const prepared = prepare(query, options);
+    const prepared = options.prepared ?? prepare(query, options);
     if (prepared.services.length === 0) return this.local.runPrepared(prepared, options);
     if (!this.federated) {
       const loading = this.federation();
@@ -31,6 +31,13 @@ export class EmbeddedBackend implements Backend {
       this.federated = loading;
     }
     return (await this.federated).run(query, options);
+  }
+
+  /** A SELECT's answer as Oxigraph writes it (see OxigraphBackend.writeSelect); undefined for one that federates. */
+  writeSelect(query: string, options: DatasetRunOptions, mediaType: string): string | undefined {
+    const prepared = options.prepared ?? prepare(query, options);
+    if (prepared.services.length > 0) return undefined;
+    return this.local.writePrepared(prepared, options, mediaType);
   }
 
   /** Whether Comunica has been asked for (for tests and operators: a process that never federates never loads it). */

@@ -11,7 +11,7 @@ import { OutboundRefused } from '../outbound.ts';
 import { type Dump, eachLineChunk, verifiedChunks } from '../rdf/load.ts';
 import { type Backend, cut, type DatasetRunOptions, fromJsonResults, type JsonResults } from './backend.ts';
 import type { QueryResult } from './comunica.ts';
-import { asWritten, type PortableOptions, portableQuery, type QueryForm } from './portable.ts';
+import { asWritten, type PortableOptions, type Prepared, portableQuery } from './portable.ts';
 
 // The WASM module is loaded at first use: only an Oxigraph store and a large build need it, not the default server.
 const oxigraph = lazy<typeof Oxigraph>('oxigraph');
@@ -24,14 +24,6 @@ const NOT_RDF_FORMAT = 'Not supported RDF format media type';
 function refuseServices(services: (string | undefined)[]): void {
   const [first] = services;
   if (services.length > 0) throw new OutboundRefused(first ?? 'a SERVICE with a variable endpoint');
-}
-
-/** A query as Oxigraph takes it: the text, its form, and the SERVICE endpoints it names. */
-export interface Prepared {
-  text: string;
-  /** Undefined when the text went as written: Oxigraph tells the form from the answer it writes. */
-  form: QueryForm | undefined;
-  services: (string | undefined)[];
 }
 
 /**
@@ -103,24 +95,29 @@ export class OxigraphBackend implements Backend {
 
   /** Runs `query` at once, on this thread. The time limit cannot apply here: see the file's header. */
   runSync(query: string, options: DatasetRunOptions = {}): QueryResult {
-    const portable = prepare(query, options);
+    const portable = options.prepared ?? prepare(query, options);
     refuseServices(portable.services);
     return this.runPrepared(portable, options);
   }
 
+  /**
+   * A SELECT's answer as Oxigraph writes it in `mediaType` (SPARQL JSON, XML, CSV or TSV), language tags in its
+   * lower case (src/sparql/engine-results.ts mends them); throws what the engine throws.
+   */
+  writeSelect(query: string, options: DatasetRunOptions, mediaType: string): string {
+    const portable = options.prepared ?? prepare(query, options);
+    refuseServices(portable.services);
+    return this.writePrepared(portable, options, mediaType);
+  }
+
+  /** `writeSelect` for a query `prepare` made ready (its SERVICE endpoints already dealt with by the caller). */
+  writePrepared(portable: Prepared, options: DatasetRunOptions, mediaType: string): string {
+    return this.store.query(portable.text, { ...queryOptions(options), results_format: mediaType }) as string;
+  }
+
   /** Runs a query `prepare` made ready (its SERVICE endpoints already dealt with by the caller). */
   runPrepared(portable: Prepared, options: DatasetRunOptions = {}): QueryResult {
-    const { dataset } = options;
-    const base = {
-      ...(options.baseIRI ? { base_iri: options.baseIRI } : {}),
-      // The protocol's dataset: graphs of this store by name (the Graph has only its default graph).
-      ...(dataset
-        ? {
-            default_graph: dataset.default.map((g) => oxigraph().namedNode(g)),
-            named_graphs: dataset.named.map((g) => oxigraph().namedNode(g)),
-          }
-        : {}),
-    };
+    const base = queryOptions(options);
     const max = options.maxResults ?? Number.POSITIVE_INFINITY;
     const graph = () => {
       const text = this.store.query(portable.text, { ...base, results_format: NTRIPLES }) as string;
@@ -147,6 +144,19 @@ export class OxigraphBackend implements Backend {
   close(): void {
     (this.store as unknown as { free?: () => void }).free?.();
   }
+}
+
+/** Oxigraph's options for a run: the base IRI and the protocol's dataset (graphs of this store, by name). */
+function queryOptions({ baseIRI, dataset }: DatasetRunOptions) {
+  return {
+    ...(baseIRI ? { base_iri: baseIRI } : {}),
+    ...(dataset
+      ? {
+          default_graph: dataset.default.map((g) => oxigraph().namedNode(g)),
+          named_graphs: dataset.named.map((g) => oxigraph().namedNode(g)),
+        }
+      : {}),
+  };
 }
 
 const CHUNK = 10_000;

@@ -180,6 +180,16 @@ export interface Portable {
   graph?: string | undefined;
 }
 
+/**
+ * A query as Oxigraph takes it: the text, its form (undefined when the text went as written: Oxigraph tells the
+ * form from the answer it writes), and the SERVICE endpoints it names.
+ */
+export interface Prepared {
+  text: string;
+  form: QueryForm | undefined;
+  services: (string | undefined)[];
+}
+
 export interface PortableOptions {
   baseIRI?: string | undefined;
   bindings?: Record<string, RDF.Term> | undefined;

@@ -701,7 +701,7 @@ describe("Idle query threads, on the README's times", () => {
         timeoutMs: 60_000,
         limitsDocs: '',
       };
-      // Three at once: three threads, one more than the minimum of two.
+      // Three at once: three threads, more than the minimum.
       await Promise.all([1, 2, 3].map(() => pool.run(job)));
       while (pool.stats().starting > 0) await sleep(20);
       expect(pool.stats()).toMatchObject({ idle: 3, busy: 0 });

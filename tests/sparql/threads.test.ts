@@ -191,6 +191,33 @@ describe('A runner that ends while it runs a query', () => {
   }, 180_000);
 });
 
+describe('A pool at rest, then a long query', () => {
+  it('keeps one runner at rest, and starts a spare beside a long query, which answers the next query meanwhile', async () => {
+    const pool = new QueryPool(
+      {
+        nquads: '',
+        dump: graph.dump,
+        store: { kind: 'memory' },
+        prefixes: graph.prefixes,
+        context: graph.context,
+        base: graph.base,
+      },
+      2,
+    );
+    pools.push(pool);
+    await pool.ready();
+    // One runner (some 80 MB resident) is what an idle server holds; none is starting.
+    expect(pool.stats()).toMatchObject({ idle: 1, starting: 0, busy: 0, started: 1 });
+    const long = pool.run(job(RUNAWAY)).catch((e: unknown) => e);
+    while (pool.stats().started < 2) await new Promise((r) => setTimeout(r, 10));
+    const next = await pool.run(job(COUNT));
+    expect(next.body).toMatch(/"value":"\d+"/);
+    // The long query still had its runner when the next was answered.
+    expect(pool.stats().busy).toBe(1);
+    expect(await long).toBeInstanceOf(QueryError);
+  }, 60_000);
+});
+
 // Comunica's own failure: it answers the error, then fails a second iterator of the same query. Oxigraph (the
 // default store) has no such second failure: it leaves ?b unbound, as SPARQL does an expression's error in a BIND.
 describe('A query whose engine fails after its answer was sent, on --store comunica', () => {
