@@ -37,8 +37,7 @@ describe('A query to /sparql', () => {
       'application/sparql-results+xml': /^<\?xml[\s\S]*<sparql xmlns="http:\/\/www.w3.org\/2005\/sparql-results#">/,
       'text/csv': /^ordinal,holder\r\n1,https:/,
       // A term as Turtle writes it: an integer may take the short form (SPARQL 1.1 CSV/TSV section 4.1).
-      'text/tab-separated-values':
-        /^\?ordinal\t\?holder\n(1|"1"\^\^<http:\/\/www.w3.org\/2001\/XMLSchema#integer>)\t</,
+      'text/tab-separated-values': /^\?ordinal\t\?holder\n(1|"1"\^\^<http:\/\/www.w3.org\/2001\/XMLSchema#integer>)\t</,
     };
     for (const [accept, body] of Object.entries(expected)) {
       const res = await get(s.app, HOLDERS, { accept });
