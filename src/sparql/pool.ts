@@ -580,7 +580,7 @@ class Runner {
   constructor(kind: StoreConfig['kind'], memoryMb: number, dumpFd?: number) {
     this.child = fork(ENTRY, [kind === 'comunica' ? 'comunica' : 'no-comunica'], {
       // Its own heap limit, and nothing of the parent's flags (a test runner's or a debugger's).
-      execArgv: [`--max-old-space-size=${memoryMb}`, '--expose-gc'],
+      execArgv: [`--max-old-space-size=${memoryMb}`, '--max-semi-space-size=2', '--expose-gc'],
       // The verified dump (an open, unlinked copy) is inherited as descriptor DUMP_FD: no path, no /proc, nothing
       // another process can remove; the runner hashes the bytes again as it reads them.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc', ...(dumpFd === undefined ? [] : [dumpFd])],
