@@ -20,8 +20,7 @@ import type { Config } from '../config.ts';
 import { type DeriveReport, type Graph, hashFile, loadContext, readNTriples, type Violation } from '../rdf/graph.ts';
 import type { Dump } from '../rdf/load.ts';
 import { prefixesFor } from '../rdf/ns.ts';
-import { toNTriples } from '../rdf/serialize.ts';
-import { type BuildInputs, buildGraph, defaultInputs } from './pipeline.ts';
+import { type BuildInputs, buildWithNTriples, defaultInputs } from './pipeline.ts';
 
 /**
  * The folders of the code a build runs, under the running code's root (src/ or lib/): by the import rule
@@ -94,11 +93,11 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
   } catch {
     // No usable cache entry: build.
   }
-  const graph = await buildGraph(config, inputs);
+  // The N-Triples the build hashed are what the entry keeps: the graph is not written out twice.
+  const { graph, nt } = await buildWithNTriples(config, inputs);
   try {
     // Whatever stands where the entry goes, of whatever kind, goes first: a rename cannot replace a directory.
     for (const f of [metaFile, ntFile]) rmSync(f, { recursive: true, force: true });
-    const nt = await toNTriples(graph.store.getQuads(null, null, null, null));
     const meta: CacheMeta = {
       digest,
       hash: graph.hash,
