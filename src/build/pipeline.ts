@@ -3,7 +3,6 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { type Quad, Store } from 'n3';
 import type { Config } from '../config.ts';
-import { OutboundRefused } from '../outbound.ts';
 import { checkDates } from '../rdf/dates.ts';
 import {
   type DeriveReport,
@@ -18,7 +17,8 @@ import { FN, prefixesFor } from '../rdf/ns.ts';
 import { loadQueryDir, type QueryFile } from '../rdf/queries.ts';
 import { toNTriples } from '../rdf/serialize.ts';
 import { extensionFunctions, type QueryResult } from '../store/comunica.ts';
-import type { OxigraphBackend, prepare as Prepare, Prepared } from '../store/oxigraph.ts';
+import type { OxigraphBackend, prepare as Prepare } from '../store/oxigraph.ts';
+import type { Prepared } from '../store/portable.ts';
 import { derive, type RuleEngine } from './derive.ts';
 import { type CheckRunner, validate } from './validate.ts';
 
@@ -168,10 +168,8 @@ function onOxigraph(prepare: typeof Prepare, copy: OxigraphBackend): OnOxigraph 
         portable = prepare(text, callsNoFunction(text) ? { baseIRI, extensions: false } : { baseIRI });
         prepared.set(key, portable);
       }
-      // As runSync: the WASM build cannot call a SERVICE, and the build calls no other endpoint (derive.ts).
-      const [first] = portable.services;
-      if (portable.services.length > 0) throw new OutboundRefused(first ?? 'a SERVICE with a variable endpoint');
-      return copy.runPrepared(portable, { baseIRI });
+      // runSync refuses a SERVICE: the WASM build cannot call one, and the build calls no other endpoint.
+      return copy.runSync(text, { baseIRI, prepared: portable });
     },
   };
 }
