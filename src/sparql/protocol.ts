@@ -110,12 +110,14 @@ export function readIncoming(
   if (declared > limit) throw payloadTooLarge(limit);
   // The handler runs as soon as the head is parsed; the body that came with it (what most clients send) is
   // parsed next, before the next tick. All of it there (Node's parser passes no more than Content-Length): it is
-  // taken at once, with no stream events, and the stream is let flow to its end (so nothing is left to drain).
+  // taken at once, with no 'data' events, and `done` waits for the message's end, which Node parses right after
+  // its last byte: answered before it, the request would still be reading when the response closes, and
+  // @hono/node-server would set timers to drain it.
   process.nextTick(() => {
     if (incoming.readableLength === declared && !incoming.readableDidRead && !incoming.destroyed) {
       const body = declared === 0 ? EMPTY : (incoming.read() as Buffer);
-      incoming.resume();
-      return done(undefined, body);
+      incoming.once('end', () => done(undefined, body)).resume();
+      return;
     }
     if (incoming.destroyed || incoming.readableEnded) return done(badRequest(DID_NOT_ARRIVE), EMPTY);
     const chunks: Buffer[] = [];
