@@ -98,7 +98,8 @@ const EMPTY = Buffer.alloc(0);
 /**
  * readBody for Node's own request (the app on @hono/node-server): the same limit (by Content-Length before
  * reading, else as the bytes pass it, never holding more) and the same 400 for a body cut short, calling `done`
- * once. No Request, stream or promise in between: a POST answered from the cache costs what a GET costs.
+ * once. No Request, web stream or promise in between, which cost a POST answered from the cache more than its
+ * answer did.
  */
 export function readIncoming(
   incoming: IncomingMessage,
@@ -302,19 +303,20 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
       if (key) exec.remember(key, kept);
       return respond(kept, c);
     }
-    return compute(c, request as ProtocolRequest & { query: string }, accept, isGet, fresh, key, byText);
+    return compute(c, request.query, request.dataset, accept, isGet, fresh, key, byText);
   };
 
   const compute = async (
     c: Context,
-    request: ProtocolRequest & { query: string },
+    text: string,
+    dataset: Dataset | undefined,
     accept: string | null,
     isGet: boolean,
     fresh: boolean,
     key: string | undefined,
     byText: string,
   ): Promise<Response> => {
-    const parsed = parseQuery(request.query, graph.base);
+    const parsed = parseQuery(text, graph.base);
     const wantsPage = negotiate(accept, [...offersFor(parsed.form), 'text/html']) === 'text/html';
     if (isGet && wantsPage) return page(c);
     const chosen = chooseFormat(parsed.form, accept);
@@ -323,11 +325,11 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
 
     // The protocol's dataset replaces the query's own FROM and FROM NAMED; the row cap goes into the query.
     const defaults = exec.jobDefaults();
-    const query = parsed.capped(request.dataset ? parsed.withoutDataset() : request.query, defaults.maxResults);
+    const query = parsed.capped(dataset ? parsed.withoutDataset() : text, defaults.maxResults);
     const result = await exec.run(
       {
         key: parsed.deterministic
-          ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(request.dataset ?? null)}\u0000${chosen.format}`
+          ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(dataset ?? null)}\u0000${chosen.format}`
           : undefined,
         contentType: chosen.contentType,
         client: clientAddress(c, config.trustedProxies),
@@ -336,7 +338,7 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
           query,
           format: chosen.format,
           extensions: false,
-          ...(request.dataset ? { dataset: request.dataset } : {}),
+          ...(dataset ? { dataset } : {}),
         },
       },
       fresh,
