@@ -1,5 +1,5 @@
 // Reads a SPARQL 1.1 Protocol query request (GET, form POST, direct POST) into its query text and dataset, refusing what the protocol refuses.
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { Limits } from '../config.ts';
 import { header } from '../http/caching.ts';
@@ -31,7 +31,8 @@ export interface ProtocolRequest {
 }
 
 /** The media type of a Content-Type header, lower case, and its charset if it names one. */
-function contentType(header: string | null): { type: string; charset: string | undefined } {
+function contentType(header: string | null | undefined): { type: string; charset: string | undefined } {
+  if (header && !header.includes(';')) return { type: header.trim().toLowerCase(), charset: undefined };
   const [type = '', ...params] = (header ?? '').split(';');
   const charset = params
     .map((p) => p.trim().toLowerCase())
@@ -53,7 +54,7 @@ export async function readBody(req: Request, limit: number): Promise<string> {
     try {
       bytes = await req.arrayBuffer();
     } catch {
-      throw badRequest('the request body did not arrive in full');
+      throw badRequest(DID_NOT_ARRIVE);
     }
     return utf8(new Uint8Array(bytes));
   }
@@ -67,7 +68,7 @@ export async function readBody(req: Request, limit: number): Promise<string> {
       chunk = await reader.read();
     } catch {
       // The client went away mid-body (or was cut at the request timeout): its fault, nothing to log.
-      throw badRequest('the request body did not arrive in full');
+      throw badRequest(DID_NOT_ARRIVE);
     }
     const { done, value } = chunk;
     if (done) break;
@@ -91,7 +92,63 @@ function utf8(bytes: Uint8Array): string {
   }
 }
 
+const DID_NOT_ARRIVE = 'the request body did not arrive in full';
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * readBody for Node's own request (the app on @hono/node-server): the same limit (by Content-Length before
+ * reading, else as the bytes pass it, never holding more) and the same 400 for a body cut short, calling `done`
+ * once. No Request, web stream or promise in between, which cost a POST answered from the cache more than its
+ * answer did.
+ */
+export function readIncoming(
+  incoming: IncomingMessage,
+  limit: number,
+  done: (error: HttpError | undefined, body: Buffer) => void,
+): void {
+  const length = incoming.headers['content-length'];
+  const declared = length === undefined || incoming.headers['transfer-encoding'] ? Number.NaN : Number(length);
+  if (declared > limit) throw payloadTooLarge(limit);
+  // The handler runs as soon as the head is parsed; the body that came with it (what most clients send) is
+  // parsed next, before the next tick. All of it there (Node's parser passes no more than Content-Length): it is
+  // taken at once, with no 'data' events, and `done` waits for the message's end, which Node parses right after
+  // its last byte: answered before it, the request would still be reading when the response closes, and
+  // @hono/node-server would set timers to drain it.
+  process.nextTick(() => {
+    if (incoming.readableLength === declared && !incoming.readableDidRead && !incoming.destroyed) {
+      const body = declared === 0 ? EMPTY : (incoming.read() as Buffer);
+      incoming.once('end', () => done(undefined, body)).resume();
+      return;
+    }
+    if (incoming.destroyed || incoming.readableEnded) return done(badRequest(DID_NOT_ARRIVE), EMPTY);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      incoming.off('data', data).off('end', end).off('error', cut).off('close', cut);
+    };
+    const data = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= limit) return void chunks.push(chunk);
+      // Not read further: @hono/node-server drains a bounded amount after the answer, then closes.
+      stop();
+      incoming.pause();
+      done(payloadTooLarge(limit), EMPTY);
+    };
+    const end = () => {
+      stop();
+      done(undefined, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    // The client went away mid-body (or was cut at the request timeout): its fault, nothing to log.
+    const cut = () => {
+      stop();
+      done(badRequest(DID_NOT_ARRIVE), EMPTY);
+    };
+    incoming.on('data', data).on('end', end).on('error', cut).on('close', cut);
+  });
+}
+
 function datasetOf(params: URLSearchParams[]): Dataset | undefined {
+  if (!params.some((p) => p.has('default-graph-uri') || p.has('named-graph-uri'))) return undefined;
   const defaults = params.flatMap((p) => p.getAll('default-graph-uri'));
   const named = params.flatMap((p) => p.getAll('named-graph-uri'));
   if (defaults.length + named.length === 0) return undefined;
@@ -111,34 +168,66 @@ function singleQuery(params: URLSearchParams[], limits: Limits, status: number):
   return query;
 }
 
-/** Reads a /sparql request of any method the protocol allows; throws HttpError for what it refuses. */
-export async function readProtocolRequest(req: Request, url: URL, limits: Limits): Promise<ProtocolRequest> {
-  const inUrl = url.searchParams;
+/** SPARQL Update's parameters, in the URL of any method: refused. */
+function refuseUpdate(inUrl: URLSearchParams): void {
   if (inUrl.has('update') || inUrl.has('using-graph-uri') || inUrl.has('using-named-graph-uri')) throw updateRefused();
-  if (req.method === 'GET' || req.method === 'HEAD') {
-    return { query: singleQuery([inUrl], limits, 414), dataset: datasetOf([inUrl]), bare: inUrl.size === 0 };
-  }
-  const { type, charset } = contentType(req.headers.get('content-type'));
+}
+
+type PostKind = 'form' | 'direct';
+
+/** What a POST is by its Content-Type (and URL), before its body is read: a form, a direct query, or refused. */
+function postKind(inUrl: URLSearchParams, contentTypeHeader: string | null | undefined): PostKind {
+  const { type, charset } = contentType(contentTypeHeader);
   if (charset && charset !== 'utf-8' && charset !== 'utf8') {
     throw unsupportedMediaType(`${type}; charset=${charset}`, ['charset=utf-8']);
   }
   if (type === SPARQL_UPDATE) throw updateRefused();
-  if (type === FORM) {
-    const form = new URLSearchParams(await readBody(req, limits.bodyBytes));
+  if (type === FORM) return 'form';
+  if (type === SPARQL_QUERY) {
+    if (inUrl.has('query')) throw badRequest('a direct POST carries its query in the body, not also in the URL');
+    return 'direct';
+  }
+  throw unsupportedMediaType(type, [FORM, SPARQL_QUERY]);
+}
+
+/** A POST's request, from its body. */
+function postRequest(kind: PostKind, inUrl: URLSearchParams, body: string, limits: Limits): ProtocolRequest {
+  if (kind === 'form') {
+    const form = new URLSearchParams(body);
     if (form.has('update')) throw updateRefused();
     const both = [inUrl, form];
     return { query: singleQuery(both, limits, 413), dataset: datasetOf(both), bare: false };
   }
-  if (type === SPARQL_QUERY) {
-    if (inUrl.has('query')) throw badRequest('a direct POST carries its query in the body, not also in the URL');
-    const query = await readBody(req, limits.bodyBytes);
-    if (query.trim() === '') throw badRequest('the request body is empty; it should be the query');
-    if (query.length > limits.queryLength) {
-      throw new HttpError(413, `query longer than ${limits.queryLength} characters`);
-    }
-    return { query, dataset: datasetOf([inUrl]), bare: false };
+  if (body.trim() === '') throw badRequest('the request body is empty; it should be the query');
+  if (body.length > limits.queryLength) throw new HttpError(413, `query longer than ${limits.queryLength} characters`);
+  return { query: body, dataset: datasetOf([inUrl]), bare: false };
+}
+
+/** Reads a /sparql request of any method the protocol allows; throws HttpError for what it refuses. */
+export async function readProtocolRequest(req: Request, url: URL, limits: Limits): Promise<ProtocolRequest> {
+  const inUrl = url.searchParams;
+  refuseUpdate(inUrl);
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    return { query: singleQuery([inUrl], limits, 414), dataset: datasetOf([inUrl]), bare: inUrl.size === 0 };
   }
-  throw unsupportedMediaType(type, [FORM, SPARQL_QUERY]);
+  const kind = postKind(inUrl, req.headers.get('content-type'));
+  return postRequest(kind, inUrl, await readBody(req, limits.bodyBytes), limits);
+}
+
+/** Node's own request when the app runs on @hono/node-server over HTTP/1 (absent under app.fetch elsewhere). */
+function incomingOf(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof IncomingMessage ? incoming : undefined;
+}
+
+const NO_PARAMS = new URLSearchParams();
+
+/** The query string of a request target, as new URL() would read it (up to a '#'). */
+function paramsOf(target: string): URLSearchParams {
+  const q = target.indexOf('?');
+  if (q < 0) return NO_PARAMS;
+  const hash = target.indexOf('#', q);
+  return new URLSearchParams(target.slice(q + 1, hash < 0 ? undefined : hash));
 }
 
 /**
@@ -183,10 +272,15 @@ export interface SparqlHandlerParts {
 export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlHandlerParts) {
   const { config, graph } = ctx;
 
-  const answer = async (c: Context, isGet: boolean, fresh: boolean, key: string | undefined): Promise<Response> => {
-    const req = c.req.raw;
-    const accept = req.headers.get('accept');
-    const request = await readProtocolRequest(req, new URL(req.url), config.limits);
+  /** The answer to a request read: from the cache at once when it was answered before, else computed. */
+  const answer = (
+    c: Context,
+    request: ProtocolRequest,
+    isGet: boolean,
+    fresh: boolean,
+    key: string | undefined,
+  ): Response | Promise<Response> => {
+    const accept = header(c, 'accept') ?? null;
     if (request.query === undefined) {
       if (!(isGet && request.bare)) {
         throw badRequest('no query: send query=… in the URL or a form, or POST the query as application/sparql-query');
@@ -209,8 +303,20 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
       if (key) exec.remember(key, kept);
       return respond(kept, c);
     }
+    return compute(c, request.query, request.dataset, accept, isGet, fresh, key, byText);
+  };
 
-    const parsed = parseQuery(request.query, graph.base);
+  const compute = async (
+    c: Context,
+    text: string,
+    dataset: Dataset | undefined,
+    accept: string | null,
+    isGet: boolean,
+    fresh: boolean,
+    key: string | undefined,
+    byText: string,
+  ): Promise<Response> => {
+    const parsed = parseQuery(text, graph.base);
     const wantsPage = negotiate(accept, [...offersFor(parsed.form), 'text/html']) === 'text/html';
     if (isGet && wantsPage) return page(c);
     const chosen = chooseFormat(parsed.form, accept);
@@ -219,11 +325,11 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
 
     // The protocol's dataset replaces the query's own FROM and FROM NAMED; the row cap goes into the query.
     const defaults = exec.jobDefaults();
-    const query = parsed.capped(request.dataset ? parsed.withoutDataset() : request.query, defaults.maxResults);
+    const query = parsed.capped(dataset ? parsed.withoutDataset() : text, defaults.maxResults);
     const result = await exec.run(
       {
         key: parsed.deterministic
-          ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(request.dataset ?? null)}\u0000${chosen.format}`
+          ? `sparql\u0000${parsed.normal}\u0000${JSON.stringify(dataset ?? null)}\u0000${chosen.format}`
           : undefined,
         contentType: chosen.contentType,
         client: clientAddress(c, config.trustedProxies),
@@ -233,7 +339,7 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
           form: parsed.form,
           format: chosen.format,
           extensions: false,
-          ...(request.dataset ? { dataset: request.dataset } : {}),
+          ...(dataset ? { dataset } : {}),
         },
       },
       fresh,
@@ -244,14 +350,44 @@ export function sparqlHandler(ctx: AppContext, { exec, describe, page }: SparqlH
     return respond(result, c);
   };
 
+  /**
+   * A POST on @hono/node-server: checked by its head, its body read straight off Node's request, and a cache hit
+   * answered the moment the body is in.
+   */
+  const answerPost = (c: Context, incoming: IncomingMessage, fresh: boolean): Promise<Response> => {
+    const inUrl = paramsOf(incoming.url ?? '');
+    refuseUpdate(inUrl);
+    const kind = postKind(inUrl, incoming.headers['content-type']);
+    return new Promise((resolve, reject) =>
+      readIncoming(incoming, config.limits.bodyBytes, (error, body) => {
+        if (error) return reject(error);
+        try {
+          resolve(answer(c, postRequest(kind, inUrl, utf8(body), config.limits), false, fresh, undefined));
+        } catch (e) {
+          reject(e);
+        }
+      }),
+    );
+  };
+
   // Not async: a request answered from the cache returns its Response at once, which @hono/node-server writes
   // without a detour through a promise.
   return (c: Context): Response | Promise<Response> => {
     const isGet = c.req.method === 'GET' || c.req.method === 'HEAD';
     const fresh = wantsFresh(c);
-    // The hot path: the same URL with the same Accept, answered before, is answered without parsing anything.
-    const key = isGet ? exactKey(c) : undefined;
-    const hit = key && !fresh && exec.exact(key);
-    return hit ? respond(hit, c) : answer(c, isGet, fresh, key);
+    if (isGet) {
+      // The hot path: the same URL with the same Accept, answered before, is answered without parsing anything.
+      const key = exactKey(c);
+      const hit = !fresh && exec.exact(key);
+      if (hit) return respond(hit, c);
+      return readProtocolRequest(c.req.raw, new URL(c.req.url), config.limits).then((request) =>
+        answer(c, request, true, fresh, key),
+      );
+    }
+    const incoming = incomingOf(c);
+    if (incoming) return answerPost(c, incoming, fresh);
+    return readProtocolRequest(c.req.raw, new URL(c.req.url), config.limits).then((request) =>
+      answer(c, request, false, fresh, undefined),
+    );
   };
 }

@@ -149,9 +149,12 @@ export function protocolTests(m: Manifest): ProtocolTest[] {
   });
 }
 
-/** The request the manifest describes, against the harness's own endpoint at http://www.example/sparql. */
-export function toRequest(spec: HttpRequestSpec): Request {
-  const url = `http://www.example${spec.path.replace(/^\/sparql\//, '/sparql')}`;
+/**
+ * The request the manifest describes, against the harness's own endpoint at http://www.example/sparql, or at
+ * `origin` (the same app on a real socket).
+ */
+export function toRequest(spec: HttpRequestSpec, origin = 'http://www.example'): Request {
+  const url = `${origin}${spec.path.replace(/^\/sparql\//, '/sparql')}`;
   const body = spec.body
     ? spec.body.encoding.toUpperCase() === 'UTF-16'
       ? new Uint8Array(Buffer.from(`\ufeff${spec.body.chars}`, 'utf16le'))

@@ -101,6 +101,30 @@ describe('A cached answer to /sparql', () => {
     }
   });
 
+  it('should answer a direct POST over a socket with the very status, headers and bytes of the GET hit', async () => {
+    const q = 'SELECT ?t WHERE { ?s a ?t } LIMIT 5';
+    const headersOf = (r: Response) => {
+      const kept: [string, string][] = [];
+      r.headers.forEach((v, k) => {
+        if (!['date', 'keep-alive'].includes(k)) kept.push([k, v]);
+      });
+      return kept;
+    };
+    const byGet = () => fetch(`${served.url}/sparql?query=${encodeURIComponent(q)}`);
+    const byPost = () =>
+      fetch(`${served.url}/sparql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/sparql-query' },
+        body: q,
+      });
+    await (await byGet()).arrayBuffer();
+    const [get, posted] = [await byGet(), await byPost()];
+    expect(parses.count).toBe(1);
+    expect(posted.status).toBe(get.status);
+    expect(headersOf(posted)).toEqual(headersOf(get));
+    expect(Buffer.from(await posted.arrayBuffer())).toEqual(Buffer.from(await get.arrayBuffer()));
+  });
+
   it('should keep one answer per Accept and per dataset', async () => {
     const q = 'SELECT ?s WHERE { ?s a ?t } LIMIT 3';
     const json = await post(s.app, q);
