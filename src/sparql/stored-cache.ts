@@ -13,6 +13,8 @@ import type { QueryForm } from './parse.ts';
 export interface StoredAnalysis {
   form: QueryForm;
   extensions: boolean;
+  /** Offset in the text just past the `{` that opens its WHERE group (where the query page binds parameters). */
+  whereBody?: number;
 }
 
 /** The running code's root (src/ or lib/): this file is one folder down in it. */
@@ -66,9 +68,12 @@ export function readAnalysis(files: readonly QueryFile[], cacheFile: string | un
     const kept = JSON.parse(readFileSync(cacheFile, 'utf8')) as Record<string, StoredAnalysis>;
     const out = files.map((f) => kept[f.name]);
     const forms = ['select', 'ask', 'construct', 'describe'];
-    return out.every((a) => a && forms.includes(a.form) && typeof a.extensions === 'boolean')
-      ? (out as StoredAnalysis[])
-      : undefined;
+    const valid = (a: StoredAnalysis | undefined) =>
+      a &&
+      forms.includes(a.form) &&
+      typeof a.extensions === 'boolean' &&
+      (a.whereBody === undefined || Number.isInteger(a.whereBody));
+    return out.every(valid) ? (out as StoredAnalysis[]) : undefined;
   } catch {
     return undefined;
   }

@@ -24,6 +24,8 @@ export interface StoredQuery {
   form: QueryForm;
   /** Whether it calls the project's own functions, which only the API offers (not the public /sparql). */
   extensions: boolean;
+  /** Where its WHERE group opens in the text (see Parsed), for the query page's example. */
+  whereBody?: number;
 }
 
 /** A stored query that does not parse, or is an update: the server does not start (the message names the file). */
@@ -54,7 +56,11 @@ export function loadStoredQueries(root: string, base: string): StoredQuery[] {
       throw e;
     }
     if (parsed.kind !== 'query') throw new StoredQueryError(`${shown}: a stored query cannot be an update`);
-    return { form: parsed.form, extensions: parsed.functions.some((f) => f.startsWith(FN)) };
+    return {
+      form: parsed.form,
+      extensions: parsed.functions.some((f) => f.startsWith(FN)),
+      ...(parsed.whereBody === undefined ? {} : { whereBody: parsed.whereBody }),
+    };
   });
   writeAnalysis(files, analysis, cacheFile);
   return files.map((file, i) => ({ file, ...(analysis[i] as StoredAnalysis) }));

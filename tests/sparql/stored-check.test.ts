@@ -28,10 +28,13 @@ describe('The stored queries checked at start', () => {
     // Kept by the texts as rebased: another base is another check.
     expect(storedQueriesChecked(root, 'https://example.org/kg/')).toBe(false);
     const again = loadStoredQueries(root, DEFAULT_BASE);
-    expect(again.map((q) => [q.file.name, q.form, q.extensions])).toEqual(
-      first.map((q) => [q.file.name, q.form, q.extensions]),
+    expect(again.map((q) => [q.file.name, q.form, q.extensions, q.whereBody])).toEqual(
+      first.map((q) => [q.file.name, q.form, q.extensions, q.whereBody]),
     );
     expect(first.find((q) => q.file.name === 'holders')?.form).toBe('select');
+    // What the query page binds parameters by: where the WHERE group opens, found by the parse and kept.
+    const dated = again.find((q) => q.file.params.length > 0);
+    expect(dated?.file.text.slice(0, dated.whereBody).trimEnd()).toMatch(/WHERE\s*\{$/i);
   });
 
   it('should stop on a query that does not parse, naming its file, after an earlier check of the others', () => {
