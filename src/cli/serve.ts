@@ -6,6 +6,7 @@ import { DEFAULT_BASE, makeConfig, normaliseBase, storeConfig } from '../config.
 import { createApp } from '../http/app.ts';
 import { ResponseCache } from '../publish/respond.ts';
 import { linkedDataRoutes, linkedDataRoutesWith } from '../publish/routes.ts';
+import type { Graph } from '../rdf/graph.ts';
 import { listen } from '../server.ts';
 import { poolFor } from '../sparql/pool.ts';
 import { storedQueriesChecked } from '../sparql/stored-cache.ts';
@@ -60,15 +61,20 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       ...(timeoutMs ? { limits: { timeoutMs } } : {}),
       store,
     });
-    const graph = await loadGraph(config);
+    // The query runner starts as soon as the graph's dump is verified, loading it on another core while this
+    // process parses it and gets the pages ready; the SPARQL routes take the same pool (poolFor gives one per
+    // graph and settings). Over a remote store, once that store holds the graph (below).
+    const startRunner = (g: Graph) => {
+      if (config.store.kind !== 'sparql')
+        poolFor(g, config.limits.concurrency, config.store, config.limits.threadMemoryMb);
+    };
+    const graph = await loadGraph(config, undefined, startRunner);
     // A remote store is loaded now (or found to hold this graph already); SPARQL then goes there.
     const loaded = await prepareStore(graph, config.store);
     if (loaded?.loaded)
       io.err(
         `loaded ${loaded.triples} triples into ${config.store.kind === 'sparql' ? config.store.endpoint : ''} in ${(loaded.ms / 1000).toFixed(1)} s\n`,
       );
-    // The query runner starts now, loading the graph on another core while this process gets the pages ready;
-    // the SPARQL routes take the same pool (poolFor gives one per graph and settings).
     poolFor(graph, config.limits.concurrency, config.store, config.limits.threadMemoryMb);
     // A stored query that does not parse stops the start, as it always did. Texts an earlier start checked (under
     // the same code) are known to parse: then this is a read, and no SPARQL parser is built before it is needed.
@@ -88,14 +94,25 @@ export async function serveCommand(args: string[], io: Out): Promise<number> {
       );
       return everything;
     };
-    listener.use(createApp(graph, config, [pages], async (c) => (await loadEverything()).fetch(c.req.raw, c.env)));
+    // A page asked meanwhile goes first: the other request waits for the poll phase (where the page's request is
+    // read) before it takes the loop, for the SPARQL parser's build, say.
+    const afterPending = () => new Promise((resolve) => setImmediate(resolve));
+    listener.use(
+      createApp(graph, config, [pages], async (c) => {
+        const app = await loadEverything();
+        await afterPending();
+        return app.fetch(c.req.raw, c.env);
+      }),
+    );
     io.out(
       `npcsc-kg serving ${graph.counts.total} triples at http://${host}:${listener.port}/ (public base ${config.publicBase})\n`,
     );
     // The whole route table from now on: the same routes as ever, each request through one app.
     listener.use(await loadEverything());
     // The first query builds the SPARQL parser (hundreds of milliseconds): built now, it is ready for that query.
-    (await import('../sparql/parse.ts')).parseSparql('ASK {}', graph.base);
+    const { parseSparql } = await import('../sparql/parse.ts');
+    await afterPending();
+    parseSparql('ASK {}', graph.base);
   } catch (e) {
     // Nothing to serve (a data file that does not parse, a build that does not validate): stop listening, so that
     // the process exits with the error instead of answering 503 for ever.
