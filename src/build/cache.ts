@@ -61,7 +61,16 @@ export function cacheFiles(config: Config, inputs: BuildInputs = defaultInputs(c
  * The Graph, from the build cache when nothing that decides its content has changed since it was built and
  * validated; otherwise built (and cached). Start-up then costs a parse of N-Triples, not a derivation.
  */
-export async function loadGraph(config: Config, inputs: BuildInputs = defaultInputs(config.root)): Promise<Graph> {
+export async function loadGraph(
+  config: Config,
+  inputs: BuildInputs = defaultInputs(config.root),
+  /**
+   * Called, when the graph comes from the cache, with the Graph as soon as its dump is verified and before its
+   * N-Triples are parsed (tens of milliseconds to seconds): what reads the dump (a query runner, which reads it
+   * in a process of its own) can start then. Its `store` is read only once loadGraph has resolved.
+   */
+  pinned?: (graph: Graph) => void,
+): Promise<Graph> {
   const { digest, dir, ntFile, metaFile } = cacheFiles(config, inputs);
   try {
     // Only regular files are read: a directory, a link, a pipe (which would block the read for ever) or a socket
@@ -70,14 +79,17 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as CacheMeta;
     const dump = meta.digest === digest ? pinDump(ntFile, meta.hash) : undefined;
     if (dump) {
-      const store = readNTriples(dump.fd);
       // Marks the entry as in use, so that pruning (below) leaves it; a read-only cache is left as it is.
       try {
         const now = new Date();
         utimesSync(metaFile, now, now);
       } catch {}
-      return {
-        store,
+      let store: Graph['store'] | undefined;
+      const graph: Graph = {
+        get store(): Graph['store'] {
+          if (!store) throw new Error('the graph is still loading');
+          return store;
+        },
         base: config.base,
         hash: meta.hash,
         prefixes: prefixesFor(config.base),
@@ -89,6 +101,11 @@ export async function loadGraph(config: Config, inputs: BuildInputs = defaultInp
         ntFile,
         dump,
       };
+      pinned?.(graph);
+      store = readNTriples(dump.fd);
+      // A plain property from now on, as a built Graph's is.
+      Object.defineProperty(graph, 'store', { value: store, enumerable: true, writable: false });
+      return graph;
     }
   } catch {
     // No usable cache entry: build.

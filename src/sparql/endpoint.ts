@@ -47,7 +47,7 @@ export const sparqlRoutes: RouteModule = (app, ctx) => {
   const { graph, config } = ctx;
   const exec = new Executor(ctx, poolFor(graph, config.limits.concurrency, config.store, config.limits.threadMemoryMb));
   const stored = loadStoredQueries(config.root, graph.base);
-  const examples = stored.map((s) => example(s.file, graph.base, s.extensions));
+  const examples = stored.map((s) => example(s.file, graph.base, s.extensions, s.whereBody));
   const page = queryPage(ctx, examples, 'en');
   const sparql = withCors(sparqlHandler(ctx, { exec, page, describe: serviceDescriptionHandler(ctx) }));
 

@@ -36,16 +36,17 @@ export interface Example {
  * An example as the editor shows it: the stored text, and when it takes parameters, a VALUES block with their
  * defaults written by the term serializer, so that it runs as it stands. The block opens the WHERE group, where
  * the API's bindings act: a VALUES after the solution modifiers joins only once the group has been evaluated,
- * so a FILTER in it would see the parameter unbound and drop every row.
+ * so a FILTER in it would see the parameter unbound and drop every row. `whereBody`, where that group opens in the
+ * text, is given when already known (src/sparql/stored.ts keeps it): the text is not parsed again then.
  */
-export function example(file: QueryFile, base: string, extensions = false): Example {
+export function example(file: QueryFile, base: string, extensions = false, whereBody?: number): Example {
   let query = file.text.trimEnd();
   if (file.params.length > 0) {
     const terms = bindParams(file, {}, base);
     const vars = file.params.map((p) => `?${p.name}`).join(' ');
     const row = file.params.map((p) => termToNt(terms[p.name] as Parameters<typeof termToNt>[0])).join(' ');
-    const parsed = parseSparql(query, base);
-    const at = parsed.kind === 'query' ? parsed.whereBody : undefined;
+    const parsed = whereBody === undefined ? parseSparql(query, base) : undefined;
+    const at = whereBody ?? (parsed?.kind === 'query' ? parsed.whereBody : undefined);
     if (at === undefined) throw new Error(`${file.file}: a query with parameters needs a WHERE group to bind them in`);
     const values = `\n  # The parameters' default values; change them here.\n  VALUES (${vars}) { (${row}) }`;
     query = `${query.slice(0, at)}${values}${query.slice(at)}\n`;

@@ -8,34 +8,62 @@ import { badRequest, notAcceptable, notFound } from '../http/errors.ts';
 import { SECURITY_HEADERS } from '../http/headers.ts';
 import type { AppContext } from '../http/route.ts';
 import { FN } from '../rdf/ns.ts';
-import { loadQueryDir, type ParamType, type QueryFile, rebaseQuery } from '../rdf/queries.ts';
+import type { ParamType, QueryFile } from '../rdf/queries.ts';
 import { RDF_EXTENSIONS, RDF_MEDIA_TYPES } from '../rdf/serialize.ts';
 import { etagOf } from './cache.ts';
 import { CACHE_CONTROL, CORS_HEADERS, type Executor, respond, wantsFresh } from './execute.ts';
 import { chooseFormat, type Format, isGraphForm, offersFor } from './formats.ts';
 import { toWire } from './job.ts';
 import { bindParams, ParamError } from './params.ts';
-import { parseSparql, type QueryForm } from './parse.ts';
+import { type Parsed, parseSparql, type QueryForm, SparqlSyntaxError } from './parse.ts';
 import { RESULT_MEDIA_TYPES } from './results.ts';
+import { readAnalysis, type StoredAnalysis, storedQueryFiles, writeAnalysis } from './stored-cache.ts';
 
 export interface StoredQuery {
   file: QueryFile;
   form: QueryForm;
   /** Whether it calls the project's own functions, which only the API offers (not the public /sparql). */
   extensions: boolean;
+  /** Where its WHERE group opens in the text (see Parsed), for the query page's example. */
+  whereBody?: number;
+}
+
+/** A stored query that does not parse, or is an update: the server does not start (the message names the file). */
+export class StoredQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoredQueryError';
+  }
 }
 
 /**
  * Every queries/*.rq (not below), its BASE declaration set to this deployment's base (rebaseQuery): each must
- * parse, or the server does not start.
+ * parse, or the server does not start. What the parse finds is kept (src/sparql/stored-cache.ts): the same texts
+ * under the same code are not parsed again, so a start builds no parser for them; a changed text is.
  */
 export function loadStoredQueries(root: string, base: string): StoredQuery[] {
-  return loadQueryDir(path.join(root, 'queries')).map((read) => {
-    const file = { ...read, text: rebaseQuery(read.text, base) };
-    const parsed = parseSparql(file.text, base);
-    if (parsed.kind !== 'query') throw new Error(`${file.file}: a stored query cannot be an update`);
-    return { file, form: parsed.form, extensions: parsed.functions.some((f) => f.startsWith(FN)) };
+  const { files, cacheFile } = storedQueryFiles(root, base);
+  const kept = readAnalysis(files, cacheFile);
+  if (kept) return files.map((file, i) => ({ file, ...(kept[i] as StoredAnalysis) }));
+  const analysis = files.map((file): StoredAnalysis => {
+    const shown = path.relative(root, file.file);
+    let parsed: Parsed;
+    try {
+      parsed = parseSparql(file.text, base);
+    } catch (e) {
+      // The parser's message says where in the text; this says which text.
+      if (e instanceof SparqlSyntaxError) throw new StoredQueryError(`${shown}: ${e.message}`);
+      throw e;
+    }
+    if (parsed.kind !== 'query') throw new StoredQueryError(`${shown}: a stored query cannot be an update`);
+    return {
+      form: parsed.form,
+      extensions: parsed.functions.some((f) => f.startsWith(FN)),
+      ...(parsed.whereBody === undefined ? {} : { whereBody: parsed.whereBody }),
+    };
   });
+  writeAnalysis(files, analysis, cacheFile);
+  return files.map((file, i) => ({ file, ...(analysis[i] as StoredAnalysis) }));
 }
 
 /** A file extension that picks the format, for links and downloads: /api/holders.csv. */
