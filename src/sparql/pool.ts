@@ -34,7 +34,7 @@ const THREAD_WAIT_MS = 30_000;
  */
 export const MIN_THREADS = 1;
 /** How long a query runs before a spare runner is started beside it (see startSpare). */
-const SPARE_AFTER_MS = 50;
+const SPARE_AFTER_MS = 200;
 /** An idle thread beyond the minimum ends after this long. */
 const IDLE_RETIRE_MS = 60_000;
 /** After a query's deadline, how long its thread may take to say so itself before it is ended anyway. */
