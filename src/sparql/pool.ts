@@ -354,7 +354,9 @@ export class QueryPool {
       );
       t.running = { id, job, retried, resolve, reject, timer };
       this.watch(t, t.running);
-      setTimeout(() => this.startSpare(), SPARE_AFTER_MS).unref();
+      const running = t.running;
+      // This job still running then, not whichever the runner took since.
+      setTimeout(() => t.running === running && this.startSpare(), SPARE_AFTER_MS).unref();
       this.runs++;
       t.worker.ref();
       t.worker.postMessage({ id, job });

@@ -218,6 +218,40 @@ describe('A pool at rest, then a long query', () => {
   }, 60_000);
 });
 
+describe('The spare runner', () => {
+  it('is started by a query still running after 200 ms, not by one that finished before its runner took another', async () => {
+    // The pool's timers are faked (the runners and their messages stay real), so "after 200 ms" is exact.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const pool = new QueryPool(
+      {
+        nquads: '',
+        dump: graph.dump,
+        store: { kind: 'memory' },
+        prefixes: graph.prefixes,
+        context: graph.context,
+        base: graph.base,
+      },
+      2,
+    );
+    pools.push(pool);
+    try {
+      await pool.ready();
+      await pool.run(job(COUNT)); // answered: its timer is due at 200
+      vi.advanceTimersByTime(150);
+      const long = pool.run(job(RUNAWAY)).catch((e: unknown) => e); // on the same runner, its timer due at 350
+      while (pool.stats().busy === 0) await new Promise((r) => setImmediate(r));
+      vi.advanceTimersByTime(60); // the first query's timer fires while the long one runs
+      expect(pool.stats().started).toBe(1);
+      vi.advanceTimersByTime(200); // the long query's own
+      expect(pool.stats().started).toBe(2);
+      vi.advanceTimersByTime(10_000); // past the long query's time limit: it is stopped
+      expect(await long).toBeInstanceOf(QueryError);
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
+});
+
 // Comunica's own failure: it answers the error, then fails a second iterator of the same query. Oxigraph (the
 // default store) has no such second failure: it leaves ?b unbound, as SPARQL does an expression's error in a BIND.
 describe('A query whose engine fails after its answer was sent, on --store comunica', () => {
