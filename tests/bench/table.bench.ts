@@ -236,13 +236,24 @@ function workload(): string {
   return dir;
 }
 
-/** Builds (or reads the cached build of) `root`, and names its dump. */
+/**
+ * Builds (or reads the cached build of) `root` with the CLI the servers run, and names the dump that build wrote:
+ * the cache entry whose content hash is the one `stats` reports. Not cacheFiles() here: a cache key digests the
+ * code that builds, and this file runs the sources (src/) while the servers run lib/, whose entry is another.
+ */
 function built(root: string): { ntFile: string; base: string; triples: number } {
   const stats = JSON.parse(
     execFileSync(process.execPath, [BIN, 'stats', '--json', '--root', root], { encoding: 'utf8', maxBuffer: 1 << 26 }),
-  ) as { triples: number };
+  ) as { triples: number; hash: string };
   const config = makeConfig({ root });
-  return { ntFile: cacheFiles(config).ntFile, base: config.base, triples: stats.triples };
+  const dir = path.dirname(cacheFiles(config).ntFile);
+  const ntFile = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && existsSync(path.join(dir, f.replace(/\.json$/, '.nt'))))
+    .map((f) => path.join(dir, f))
+    .find((f) => (JSON.parse(readFileSync(f, 'utf8')) as { hash?: string }).hash === stats.hash)
+    ?.replace(/\.json$/, '.nt');
+  if (!ntFile) throw new Error(`no cached dump of ${root} with content ${stats.hash} in ${dir}`);
+  return { ntFile, base: config.base, triples: stats.triples };
 }
 
 // ---- one run ----
