@@ -47,6 +47,22 @@ const job = (query: string): Job => ({
   limitsDocs: 'x',
   maxBytes: 16 << 20,
 });
+/** A pool of two runners over the verified dump, on the default store; closed after the file. */
+function memoryPool(): QueryPool {
+  const pool = new QueryPool(
+    {
+      nquads: '',
+      dump: graph.dump,
+      store: { kind: 'memory' },
+      prefixes: graph.prefixes,
+      context: graph.context,
+      base: graph.base,
+    },
+    2,
+  );
+  pools.push(pool);
+  return pool;
+}
 const rows = async (app: ReturnType<typeof createApp>, query: string) => {
   const r = await get(app, query, { 'cache-control': 'no-cache' });
   expect(r.status, await r.clone().text()).toBe(200);
@@ -162,18 +178,7 @@ function runnerPids(): number[] {
 describe('A runner that ends while it runs a query', () => {
   it('is replaced, and the query runs again on another runner and is answered in full', async () => {
     const warned = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const pool = new QueryPool(
-      {
-        nquads: '',
-        dump: graph.dump,
-        store: { kind: 'memory' },
-        prefixes: graph.prefixes,
-        context: graph.context,
-        base: graph.base,
-      },
-      2,
-    );
-    pools.push(pool);
+    const pool = memoryPool();
     await pool.ready();
     const expected = (await pool.run(job(COUNT))).body;
     // Long enough to be killed in the middle (a second or more): every typed subject against every other, counted.
@@ -193,18 +198,7 @@ describe('A runner that ends while it runs a query', () => {
 
 describe('A pool at rest, then a long query', () => {
   it('keeps one runner at rest, and starts a spare beside a long query, which answers the next query meanwhile', async () => {
-    const pool = new QueryPool(
-      {
-        nquads: '',
-        dump: graph.dump,
-        store: { kind: 'memory' },
-        prefixes: graph.prefixes,
-        context: graph.context,
-        base: graph.base,
-      },
-      2,
-    );
-    pools.push(pool);
+    const pool = memoryPool();
     await pool.ready();
     // One runner (some 80 MB resident) is what an idle server holds; none is starting.
     expect(pool.stats()).toMatchObject({ idle: 1, starting: 0, busy: 0, started: 1 });
@@ -222,18 +216,7 @@ describe('The spare runner', () => {
   it('is started by a query still running after 200 ms, not by one that finished before its runner took another', async () => {
     // The pool's timers are faked (the runners and their messages stay real), so "after 200 ms" is exact.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const pool = new QueryPool(
-      {
-        nquads: '',
-        dump: graph.dump,
-        store: { kind: 'memory' },
-        prefixes: graph.prefixes,
-        context: graph.context,
-        base: graph.base,
-      },
-      2,
-    );
-    pools.push(pool);
+    const pool = memoryPool();
     try {
       await pool.ready();
       await pool.run(job(COUNT)); // answered: its timer is due at 200
